@@ -1,0 +1,68 @@
+"""Site settings from one TOML file (``towncat.toml``); unknown keys are errors."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+CONFIG_NAME = "towncat.toml"
+
+
+class ConfigError(Exception):
+    """A problem in the configuration file, worded for the person who edits it."""
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str = "淄博市镇街权责清单"
+    description: str = "淄博市 88 个镇街的赋权事项、职责任务和机构设置"
+    base_url: str = "https://example.org/"  # absolute, with a trailing slash; may have a path
+    language: str = "zh-CN"
+    content_dir: str = "content"
+    output_dir: str = "site"
+    schema_dir: str = "schemas"
+    template_dir: str = "templates"
+    static_dir: str = "static"
+    publisher: str = "本站为非官方的公开信息整理，内容以各级政府公布的文件为准"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of the base URL, e.g. ``/`` or ``/catalogue/``."""
+        return urlsplit(self.base_url).path or "/"
+
+
+def parse_config(text: str, source: str) -> Config:
+    """A ``Config`` from TOML text; raises ``ConfigError`` with a Chinese message."""
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{source}: TOML 语法错误：{err}") from None
+    known = {f.name: f for f in fields(Config)}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(f"{source}: 未知的配置项 {key}；允许：" + "、".join(known))
+        if not isinstance(value, str):
+            raise ConfigError(f"{source}: 配置项 {key} 应为文字")
+    config = replace(Config(), **data)
+    return with_base_url(config, config.base_url, source)
+
+
+def with_base_url(config: Config, base_url: str, source: str = "base_url") -> Config:
+    """``config`` with ``base_url`` checked and normalised to end in ``/``."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{source}: base_url 应为 http:// 或 https:// 开头的完整网址")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{source}: base_url 不能带 ? 或 # 部分")
+    return replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
+
+
+def load_config(root: Path) -> Config:
+    """The project's configuration, or the defaults when there is no file."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return Config()
+    return parse_config(path.read_text(encoding="utf-8"), CONFIG_NAME)

@@ -1,0 +1,121 @@
+"""Finding and loading the content files: ``content/region.yaml`` and one folder per town.
+
+This is the I/O edge of the check: it lists folders, reads files and hands the
+text to the loader and the schema. Every problem is returned, nothing raises.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .loader import Parsed, load_yaml_file
+from .problems import Problem
+from .schema import SchemaSet, validate_parsed
+
+LIST_KINDS = ("powers", "duties", "institutions")
+TOWN_FILES = ("town", *LIST_KINDS)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One content file after loading and schema validation."""
+
+    kind: str  # region, town, powers, duties or institutions
+    source: str  # path shown in problems, relative to the project root
+    town: str | None  # the town's slug, None for region.yaml
+    parsed: Parsed
+    data: Any  # typed plain data; trustworthy only when the file had no problems
+    valid: bool
+
+
+def _schema_line_problem(kind: str, parsed: Parsed, source: str) -> list[Problem]:
+    expected = f"{kind}.schema.json"
+    if parsed.schema_line is None:
+        depth = "../" if kind == "region" else "../../../"
+        message = f"请在文件第一行加入：# yaml-language-server: $schema={depth}schemas/{expected}"
+        return [Problem(source, 1, 1, "missing-schema-line", "", message)]
+    if PurePosixPath(parsed.schema_line.split("#")[0]).name != expected:
+        message = f"$schema 指向 {parsed.schema_line}，本文件应使用 {expected}"
+        return [Problem(source, 1, 1, "wrong-schema-line", "", message)]
+    return []
+
+
+def load_document(path: Path, kind: str, source: str, town: str | None,
+                  schemas: SchemaSet) -> tuple[Document, list[Problem]]:
+    """Read, parse and schema-check one file."""
+    parsed = load_yaml_file(path, source)
+    problems = list(parsed.problems)
+    data: Any = None
+    if not problems:
+        data, schema_problems = validate_parsed(schemas, kind, parsed, source)
+        problems += schema_problems
+    document = Document(kind, source, town, parsed, data, valid=not problems)
+    if not parsed.problems:
+        problems += _schema_line_problem(kind, parsed, source)
+    return document, problems
+
+
+def _town_folder_files(folder: Path, source: str) -> tuple[dict[str, Path], list[Problem]]:
+    files: dict[str, Path] = {}
+    problems = []
+    expected = [f"{name}.yaml" for name in TOWN_FILES]
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name.startswith("."):
+            continue
+        if entry.name in expected and entry.is_file():
+            files[entry.name.removesuffix(".yaml")] = Path(entry.path)
+            continue
+        close = difflib.get_close_matches(entry.name, expected, n=1, cutoff=0.6)
+        hint = f"；是否想命名为 {close[0]}？" if close else "；允许的文件：" + "、".join(expected)
+        problems.append(Problem(f"{source}/{entry.name}", 0, 0, "unknown-file", "",
+                                f"不认识的文件 {entry.name}{hint}"))
+    if "town" not in files:
+        problems.append(Problem(f"{source}/town.yaml", 0, 0, "missing-town-file", "",
+                                "镇街文件夹中缺少 town.yaml（镇街基本信息），请添加"))
+    return files, problems
+
+
+def find_town_folders(content_dir: Path) -> list[Path]:
+    """Town folders under ``content/towns``, sorted by name."""
+    towns_dir = content_dir / "towns"
+    if not towns_dir.is_dir():
+        return []
+    return sorted(Path(e.path) for e in os.scandir(towns_dir)
+                  if e.is_dir() and not e.name.startswith("."))
+
+
+def load_content(root: Path, content_dir: Path, schemas: SchemaSet
+                 ) -> tuple[list[Document], list[Problem]]:
+    """Every content file of the project, loaded and schema-checked."""
+    documents: list[Document] = []
+    problems: list[Problem] = []
+
+    def display(path: Path) -> str:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    region_path = content_dir / "region.yaml"
+    if region_path.is_file():
+        document, found = load_document(region_path, "region", display(region_path), None,
+                                        schemas)
+        documents.append(document)
+        problems += found
+    else:
+        problems.append(Problem(display(region_path), 0, 0, "missing-town-file", "",
+                                "缺少 content/region.yaml（市级信息和区县列表）"))
+    for folder in find_town_folders(content_dir):
+        files, found = _town_folder_files(folder, display(folder))
+        problems += found
+        for kind in TOWN_FILES:
+            if kind in files:
+                document, found = load_document(files[kind], kind, display(files[kind]),
+                                                folder.name, schemas)
+                documents.append(document)
+                problems += found
+    return documents, problems

@@ -1,0 +1,236 @@
+"""Strict YAML loading that keeps every scalar as written and every position.
+
+``parse_yaml`` builds plain data from libyaml's event stream (the C parser), so
+no YAML 1.1 resolution happens: ``05331234567``, ``no`` and ``12:30`` stay the
+strings the editor typed. Unquoted scalars come back as ``Plain`` (a ``str``),
+so the schema can accept ``true`` or ``12`` where it wants a boolean or a number.
+Anchors, aliases, tags, duplicate keys, several documents, tab indentation and
+invisible characters are problems, reported with line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem, format_path
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 16
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+Path_ = tuple[str | int, ...]
+Position = tuple[int, int]
+
+
+class Plain(str):
+    """A scalar written without quotes (so ``true`` or ``12`` may be typed values)."""
+
+    __slots__ = ()
+
+
+@dataclass
+class Parsed:
+    """What one file held: plain data, the position of every value, and problems."""
+
+    value: Any
+    positions: dict[Path_, Position] = field(default_factory=dict)
+    key_positions: dict[Path_, Position] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    schema_line: str | None = None  # the ``$schema=`` target of the first comment lines
+
+    def position(self, path: Path_, *, key: bool = False) -> Position:
+        """Where ``path``'s value (or with ``key``, its key) starts, else its nearest ancestor."""
+        if key and path in self.key_positions:
+            return self.key_positions[path]
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+
+_BAD_CHARS = re.compile(
+    "(?P<control>[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f])"
+    "|(?P<nel>\x85)"
+    "|(?P<bidi>[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069])"
+    "|(?P<sep>[\u2028\u2029])"
+)
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+_SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)", re.MULTILINE)
+
+
+def decode_bytes(raw: bytes, source_name: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text without a BOM, or a problem saying why not (and if it looks like GBK)."""
+    if len(raw) > MAX_FILE_BYTES:
+        msg = f"文件大小 {len(raw)} 字节，超过上限 {MAX_FILE_BYTES} 字节；请拆分文件"
+        return None, [Problem(source_name, 0, 0, "file-too-large", "", msg)]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        hint = "文件不是 UTF-8 编码"
+        try:
+            raw.decode("gb18030")
+            hint += "，看起来是 GBK/GB18030 编码；请在编辑器中“另存为 UTF-8”"
+        except UnicodeDecodeError:
+            hint += "；请在编辑器中“另存为 UTF-8”"
+        return None, [Problem(source_name, line, column, "not-utf8", "", hint)]
+
+
+def _line_col(text: str, offset: int) -> Position:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def find_text_problems(text: str, source_name: str) -> list[Problem]:
+    """Characters and indentation that must not be in a content file."""
+    problems = []
+    messages = {
+        "control": ("control-character", "含有不可见的控制字符 U+{:04X}，请删除"),
+        "nel": ("control-character", "含有不可见的换行控制字符 U+{:04X}，请删除"),
+        "bidi": ("bidi-character", "含有双向文字控制字符 U+{:04X}，可能让显示与内容不一致，请删除"),
+        "sep": ("line-separator", "含有 Unicode 分隔符 U+{:04X}，请改为普通换行"),
+    }
+    for match in _BAD_CHARS.finditer(text):
+        code, message = messages[match.lastgroup or "control"]
+        line, col = _line_col(text, match.start())
+        problems.append(
+            Problem(source_name, line, col, code, "", message.format(ord(match.group())))
+        )
+    for match in _TAB_INDENT.finditer(text):
+        line, col = _line_col(text, match.end() - 1)
+        problems.append(
+            Problem(source_name, line, col, "tab-indent", "", "缩进中有 Tab 字符，请改用空格")
+        )
+    return problems
+
+
+def parse_yaml(text: str, source_name: str) -> Parsed:
+    """Parse one YAML document strictly. Never raises on bad input."""
+    text = text.removeprefix("\ufeff")
+    schema = _SCHEMA_LINE.search(text[:2000])
+    parsed = Parsed(None, schema_line=schema.group(1) if schema else None)
+    parsed.problems.extend(find_text_problems(text, source_name))
+    if parsed.problems:
+        return parsed
+    try:
+        events = list(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        detail = f"{err.context + '，' if err.context else ''}{err.problem or ''}"
+        message = f"YAML 语法错误：{detail}（检查缩进、冒号后的空格和引号是否成对）"
+        parsed.problems.append(Problem(source_name, line, col, "yaml-syntax", "", message))
+        return parsed
+    except yaml.YAMLError as err:  # reader errors carry no mark
+        message = f"YAML 读取错误：{err}"
+        parsed.problems.append(Problem(source_name, 0, 0, "yaml-syntax", "", message))
+        return parsed
+    _Builder(events, source_name, parsed).build()
+    return parsed
+
+
+def load_yaml_file(path: Path, source_name: str) -> Parsed:
+    """Read ``path`` and parse it; ``source_name`` is how problems name the file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        message = f"无法读取文件：{err.strerror}"
+        return Parsed(None, problems=[Problem(source_name, 0, 0, "not-utf8", "", message)])
+    text, problems = decode_bytes(raw, source_name)
+    if text is None:
+        return Parsed(None, problems=problems)
+    return parse_yaml(text, source_name)
+
+
+class _Builder:
+    """Turns a libyaml event list into plain data, recording positions and problems."""
+
+    def __init__(self, events: list[yaml.Event], source_name: str, parsed: Parsed) -> None:
+        self.events = events
+        self.index = 0
+        self.source = source_name
+        self.parsed = parsed
+        self.too_deep_reported = False
+
+    def problem(self, event: yaml.Event, code: str, path: Path_, message: str) -> None:
+        mark = event.start_mark
+        self.parsed.problems.append(
+            Problem(self.source, mark.line + 1, mark.column + 1, code, format_path(path), message)
+        )
+
+    def build(self) -> None:
+        documents = [
+            e for e in self.events if isinstance(e, yaml.DocumentStartEvent)
+        ]
+        if not documents:
+            self.parsed.problems.append(
+                Problem(self.source, 1, 1, "empty-file", "", "文件为空，没有任何内容")
+            )
+            return
+        for extra in documents[1:]:
+            self.problem(extra, "multiple-documents", (), "文件中有第二个 YAML 文档（---），请删除或拆分")
+        self.index = self.events.index(documents[0]) + 1
+        self.parsed.value = self.node((), 0)
+
+    def node(self, path: Path_, depth: int) -> Any:
+        event = self.events[self.index]
+        self.index += 1
+        if isinstance(event, yaml.AliasEvent):
+            self.problem(event, "anchor-alias", path, f"使用了别名 *{event.anchor}，请直接写出内容")
+            return None
+        self.parsed.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if event.anchor is not None:
+            self.problem(event, "anchor-alias", path, f"使用了锚点 &{event.anchor}，请删除")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            self.problem(event, "tag", path, f"使用了标签 {tag}，请删除；需要文字时请加引号")
+        if depth > MAX_DEPTH and not self.too_deep_reported:
+            self.too_deep_reported = True
+            self.problem(event, "too-deep", path, f"嵌套超过 {MAX_DEPTH} 层，请简化结构")
+        if isinstance(event, yaml.ScalarEvent):
+            if event.style is None or event.style == "":
+                return None if event.value in _NULLS else Plain(event.value)
+            return event.value
+        if isinstance(event, yaml.SequenceStartEvent):
+            return self.sequence(path, depth)
+        if isinstance(event, yaml.MappingStartEvent):
+            return self.mapping(path, depth)
+        raise AssertionError(f"unexpected YAML event {event!r}")  # libyaml guarantees order
+
+    def sequence(self, path: Path_, depth: int) -> list[Any]:
+        items: list[Any] = []
+        while not isinstance(self.events[self.index], yaml.SequenceEndEvent):
+            items.append(self.node((*path, len(items)), depth + 1))
+        self.index += 1
+        return items
+
+    def mapping(self, path: Path_, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        while not isinstance(self.events[self.index], yaml.MappingEndEvent):
+            key_event = self.events[self.index]
+            if not isinstance(key_event, yaml.ScalarEvent):
+                self.problem(key_event, "bad-key", path, "键名必须是普通文字，不能是列表或映射")
+                self.node((*path, "?"), depth + 1)
+                self.node((*path, "?"), depth + 1)
+                continue
+            self.index += 1
+            key = key_event.value
+            mark = key_event.start_mark
+            self.parsed.key_positions[(*path, key)] = (mark.line + 1, mark.column + 1)
+            if key_event.anchor is not None or key_event.tag is not None:
+                self.problem(key_event, "tag", (*path, key), "键名上不能使用锚点或标签")
+            if key in result:
+                self.problem(
+                    key_event, "duplicate-key", (*path, key),
+                    f"键 {key} 在同一层级重复出现，后一个会覆盖前一个；请删除或合并",
+                )
+                self.node((*path, key, "(duplicate)"), depth + 1)
+                continue
+            result[key] = self.node((*path, key), depth + 1)
+        self.index += 1
+        return result
