@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from .catalogue import Catalogue
-from .config import ConfigError, load_config
-from .pipeline import CheckResult, run_check
+from .config import Config, ConfigError, load_config
+from .pipeline import CheckResult, run_build, run_check
 from .problems import count_by_severity, format_problem
+from .reference import render_readme
+from .schema import load_schemas
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -27,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     check = commands.add_parser("check", help="检查全部内容，不生成网站")
     check.add_argument("--strict", action="store_true", help="警告也按错误处理")
+    build = commands.add_parser("build", help="检查并生成网站（默认命令）")
+    build.add_argument("--strict", action="store_true", help="有警告时也不生成")
+    serve = commands.add_parser("serve", help="生成网站，在本机预览，内容变化时自动重新生成")
+    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    docs = commands.add_parser("docs", help="根据模式文件更新 README 中的字段表和问题代码表")
+    docs.add_argument("--check", action="store_true", help="只检查 README 是否最新，不写入")
     return parser
 
 
@@ -62,12 +71,58 @@ def report_check(result: CheckResult, strict: bool, out: TextIO) -> int:
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 
+def _progress(done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        end = "\n" if done == total else ""
+        print(f"\r渲染页面 {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+
+def build_command(root: Path, config: Config, strict: bool, out: TextIO) -> int:
+    started = time.perf_counter()
+    result = run_build(root, config, _progress, strict=strict)
+    if result.pages == 0:
+        report_check(result.check, strict, out)
+        print("未生成网站：请先修正上面的问题；原有网站保持不变", file=out)
+        return EXIT_PROBLEMS
+    for problem in result.check.problems:
+        print(format_problem(problem), file=out)
+    towns = len(result.check.catalogue.towns) if result.check.catalogue else 0
+    warnings = count_by_severity(result.check.problems)[1]
+    seconds = time.perf_counter() - started
+    print(f"已生成网站：{towns} 个镇街，{result.pages} 个页面，{result.files} 个文件，"
+          f"{warnings} 个警告，用时 {seconds:.1f} 秒 → {config.output_dir}/", file=out)
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     root = args.root.resolve()
     config = load_config(root)
     if args.command == "check":
         return report_check(run_check(root, config), args.strict, out)
+    if args.command == "build":
+        return build_command(root, config, args.strict, out)
+    if args.command == "serve":
+        from .serve import serve
+
+        return serve(root, config, args.port, out)
+    if args.command == "docs":
+        return update_readme(root, config, check_only=args.check, out=out)
     raise AssertionError(args.command)
+
+
+def update_readme(root: Path, config: Config, *, check_only: bool, out: TextIO) -> int:
+    readme = root / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    updated = render_readme(text, load_schemas(root / config.schema_dir))
+    if updated == text:
+        print("README.md 已是最新", file=out)
+        return EXIT_OK
+    if check_only:
+        print("README.md 的字段表或问题代码表已过时；请运行 python build.py docs", file=out)
+        return EXIT_PROBLEMS
+    readme.write_text(updated, encoding="utf-8")
+    print("已更新 README.md", file=out)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -78,7 +133,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except SystemExit as exit_:
         return EXIT_USAGE if exit_.code else EXIT_OK
     if args.command is None:
-        args.command = "check"
+        args.command = "build"
         args.strict = False
     try:
         return _run(args, out)

@@ -1,0 +1,136 @@
+"""Data downloads: JSON and CSV per town and for the whole city, and the JSON Schemas.
+
+Functions return ``{output path: bytes}``; only the writer writes. CSV files carry
+a UTF-8 BOM so that Excel opens the Chinese text correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import types
+import typing
+from dataclasses import asdict, fields, is_dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import urls
+from .catalogue import Catalogue
+from .model import Basis, Source, Town
+from .schema import SCHEMA_NAMES
+
+LIST_KINDS = ("powers", "duties", "institutions")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Basis):
+        return value.law + (value.article or "")
+    if isinstance(value, Source):
+        return "".join(p for p in (value.title, f"（{value.document_number}）"
+                                   if value.document_number else "") if p)
+    if isinstance(value, tuple):
+        return "；".join(_cell(v) for v in value)
+    if is_dataclass(value):  # an entry of a list of records: its plain values, in order
+        parts = (getattr(value, f.name) for f in fields(value))
+        return " ".join(str(p) for p in parts if isinstance(p, (str, int)) and p != "")
+    return str(value)
+
+
+def _record_type(hint: Any) -> type | None:
+    """The dataclass inside ``X | None`` for nested records that get their own columns."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        hint = next(a for a in typing.get_args(hint) if a is not type(None))
+    if isinstance(hint, type) and is_dataclass(hint) and hint not in (Basis, Source):
+        return hint
+    return None
+
+
+@cache
+def columns(cls: type) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(column name, attribute path) for every CSV column of a record type."""
+    result: list[tuple[str, tuple[str, ...]]] = []
+    for name, hint in typing.get_type_hints(cls).items():
+        nested = _record_type(hint)
+        if nested is None:
+            result.append((name, (name,)))
+        else:
+            result += [(f"{name}_{col}", (name, *path)) for col, path in columns(nested)]
+    return tuple(result)
+
+
+def flatten(record: Any) -> dict[str, str]:
+    """A record as one CSV row: nested records become ``parent_child`` columns."""
+    row = {}
+    for column, path in columns(type(record)):
+        value = record
+        for attr in path:
+            value = getattr(value, attr) if value is not None else None
+        row[column] = _cell(value)
+    return row
+
+
+def _csv(rows: list[dict[str, str]]) -> bytes:
+    if not rows:
+        return "\ufeff".encode()
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _town_columns(town: Town) -> dict[str, str]:
+    return {"town": town.slug, "town_name": town.facts.name, "town_code": town.facts.code,
+            "county": town.facts.county}
+
+
+def list_rows(town: Town, kind: str, base_url: str) -> list[dict[str, str]]:
+    items = getattr(town, kind).items if getattr(town, kind) else ()
+    return [{**_town_columns(town), **flatten(item),
+             "url": base_url + urls.item_url(town.slug, kind, item.id)} for item in items]
+
+
+def town_json(town: Town, base_url: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"slug": town.slug, "url": base_url + urls.town_url(town.slug),
+                            "town": asdict(town.facts)}
+    for kind in LIST_KINDS:
+        value = getattr(town, kind)
+        data[kind] = None if value is None else {
+            "info": asdict(value.info), "items": [asdict(i) for i in value.items]}
+    return data
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def build_data_files(catalogue: Catalogue, base_url: str, schema_dir: Path
+                     ) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    towns_json = []
+    for town in catalogue.towns:
+        data = town_json(town, base_url)
+        towns_json.append(data)
+        files[urls.town_data_url(town.slug, "catalogue.json")] = _json(data)
+        for kind in LIST_KINDS:
+            if getattr(town, kind) is not None:
+                files[urls.town_data_url(town.slug, f"{kind}.csv")] = _csv(
+                    list_rows(town, kind, base_url))
+    files["data/catalogue.json"] = _json({"region": asdict(catalogue.region),
+                                          "towns": towns_json})
+    files["data/towns.csv"] = _csv([
+        {"town": t.slug, **flatten(t.facts)} for t in catalogue.towns])
+    for kind in LIST_KINDS:
+        files[f"data/{kind}.csv"] = _csv(
+            [row for t in catalogue.towns for row in list_rows(t, kind, base_url)])
+    for name in SCHEMA_NAMES:
+        files[f"schemas/{name}.schema.json"] = (schema_dir / f"{name}.schema.json").read_bytes()
+    return files
+
+

@@ -1,0 +1,271 @@
+"""Every HTML page of the site, as ``Page`` values in a fixed order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from . import jsonld, overview, urls
+from .catalogue import Catalogue
+from .config import Config
+from .model import Duty, Institution, Power, Town
+from .views import (
+    GENERAL_HOTLINE,
+    KIND_LABELS,
+    LIST_TITLES,
+    Labels,
+    Page,
+    basis_text,
+    count_values,
+    duty_fields,
+    duty_rows,
+    handled_by,
+    institution_fields,
+    institution_rows,
+    list_counts,
+    markdown_or_none,
+    office_card,
+    power_fields,
+    power_rows,
+    source_view,
+    status_note,
+    town_crumbs,
+    town_ref,
+)
+
+POWER_TYPES = ["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查",
+               "行政确认", "行政奖励", "行政裁决", "其他行政权力", "公共服务"]
+DUTY_KINDS = ["主体责任", "配合责任", "基本履职事项", "配合履职事项", "上级部门收回事项"]
+INSTITUTION_KINDS = ["党政工作机构", "事业单位", "派驻机构", "其他"]
+
+
+def build_pages(catalogue: Catalogue, config: Config, labels: Labels) -> Iterator[Page]:
+    """Home, counties, towns with their lists, items and offices, then city pages."""
+    yield home_page(catalogue)
+    for county in catalogue.region.counties:
+        yield county_page(catalogue, county.name, county.slug)
+    for town in catalogue.towns:
+        yield from town_pages(catalogue, town, config, labels)
+    yield overview.overview_page(catalogue)
+    yield overview.compare_page(catalogue)
+    yield data_page(catalogue)
+    yield search_page(catalogue)
+    yield not_found_page()
+
+
+def any_sample(catalogue: Catalogue) -> bool:
+    return any(t.facts.sample for t in catalogue.towns)
+
+
+def headline(catalogue: Catalogue) -> dict[str, int]:
+    towns = catalogue.towns
+    return {
+        "towns": len(towns),
+        "streets": sum(1 for t in towns if t.facts.kind == "街道"),
+        "zhen": sum(1 for t in towns if t.facts.kind == "镇"),
+        "published": sum(1 for t in towns if t.powers or t.duties or t.institutions),
+        "powers": sum(len(t.powers.items) for t in towns if t.powers),
+        "duties": sum(len(t.duties.items) for t in towns if t.duties),
+        "institutions": sum(len(t.institutions.items) for t in towns if t.institutions),
+    }
+
+
+def home_page(catalogue: Catalogue) -> Page:
+    counties = [
+        {"name": c.name, "url": urls.county_url(c.slug),
+         "towns": [dict(town_ref(t), counts=list_counts(t), sample=t.facts.sample)
+                   for t in catalogue.towns_in(c.name)]}
+        for c in catalogue.region.counties
+    ]
+    return Page(urls.HOME, "home.html", catalogue.region.name + "镇街权责清单",
+                {"counties": counties, "figures": headline(catalogue)},
+                sample=any_sample(catalogue),
+                description=f"{catalogue.region.name}各镇街的赋权事项、职责任务和机构设置")
+
+
+def county_page(catalogue: Catalogue, name: str, slug: str) -> Page:
+    towns = catalogue.towns_in(name)
+    rows = [dict(town_ref(t), code=t.facts.code, counts=list_counts(t), sample=t.facts.sample)
+            for t in towns]
+    return Page(urls.county_url(slug), "county.html", name, {"towns": rows, "county": name},
+                sample=any(t.facts.sample for t in towns),
+                breadcrumbs=(("首页", urls.HOME), (name, urls.county_url(slug))),
+                description=f"{catalogue.region.name}{name}所辖镇街")
+
+
+def town_pages(catalogue: Catalogue, town: Town, config: Config, labels: Labels
+               ) -> Iterator[Page]:
+    yield town_page(catalogue, town)
+    for kind in urls.LIST_KINDS:
+        if getattr(town, kind) is not None:
+            yield list_page(catalogue, town, kind)
+    for power in town.powers.items if town.powers else ():
+        yield power_page(catalogue, town, power, config, labels)
+    for duty in town.duties.items if town.duties else ():
+        yield duty_page(catalogue, town, duty, labels)
+    for office in town.institutions.items if town.institutions else ():
+        yield office_page(catalogue, town, office, config, labels)
+
+
+def town_page(catalogue: Catalogue, town: Town) -> Page:
+    facts = town.facts
+    region = catalogue.region
+    powers = town.powers.items if town.powers else ()
+    duties = town.duties.items if town.duties else ()
+    offices = town.institutions.items if town.institutions else ()
+    lists = [
+        {"kind": kind, "title": LIST_TITLES[kind], "url": urls.list_url(town.slug, kind),
+         "count": count, "info": getattr(town, kind).info if count is not None else None}
+        for kind, count in list_counts(town).items()
+    ]
+    context = {
+        "town": town_ref(town),
+        "facts": facts,
+        "authority": facts.authority or default_authority(facts.name, facts.kind),
+        "summary": markdown_or_none(facts.summary),
+        "sample_note": facts.sample_note,
+        "service_center": facts.service_center,
+        "edition": facts.edition,
+        "designations": [{"name": d.name, "source": source_view(d.source) if d.source else None}
+                         for d in facts.designations],
+        "history": facts.history,
+        "sources": [source_view(s) for s in facts.sources],
+        "rights": [{"name": r.name, "description": markdown_or_none(r.description)}
+                   for r in region.town_rights],
+        "rights_source": source_view(region.town_rights_source)
+        if region.town_rights_source else None,
+        "lists": lists,
+        "power_types": count_values([p.type for p in powers], POWER_TYPES),
+        "duty_kinds": count_values([d.list_kind for d in duties], DUTY_KINDS),
+        "institution_kinds": count_values([o.kind for o in offices], INSTITUTION_KINDS),
+        "hotline": GENERAL_HOTLINE,
+    }
+    return Page(urls.town_url(town.slug), "town.html", facts.name, context,
+                sample=facts.sample, breadcrumbs=town_crumbs(catalogue, town),
+                description=f"{facts.county}{facts.name}的赋权事项、职责任务和机构设置",
+                json_ld=jsonld.town_ld(town, catalogue))
+
+
+def default_authority(name: str, kind: str) -> str:
+    return name + ("办事处" if kind == "街道" else "人民政府")
+
+
+def list_page(catalogue: Catalogue, town: Town, kind: str) -> Page:
+    rows = {"powers": power_rows, "duties": duty_rows, "institutions": institution_rows}[kind](
+        town)
+    filter_key = {"powers": "type", "duties": "list_kind", "institutions": "kind"}[kind]
+    info = getattr(town, kind).info
+    context = {
+        "town": town_ref(town), "kind": kind, "rows": rows,
+        "info": info, "note": markdown_or_none(info.note),
+        "approval": source_view(info.approval) if info.approval else None,
+        "filter_values": sorted({r[filter_key] for r in rows}),
+        "office_values": sorted({r["office"]["name"] for r in rows}) if kind != "institutions"
+        else [],
+    }
+    title = f"{town.facts.name}{LIST_TITLES[kind]}"
+    return Page(urls.list_url(town.slug, kind), f"list_{kind}.html", title, context,
+                sample=town.facts.sample,
+                breadcrumbs=(*town_crumbs(catalogue, town),
+                             (LIST_TITLES[kind], urls.list_url(town.slug, kind))),
+                description=f"{town.facts.county}{town.facts.name}{LIST_TITLES[kind]}，共 {len(rows)} 项")
+
+
+def _item_crumbs(catalogue: Catalogue, town: Town, kind: str, title: str, url: str
+                 ) -> tuple[tuple[str, str], ...]:
+    return (*town_crumbs(catalogue, town),
+            (LIST_TITLES[kind], urls.list_url(town.slug, kind)), (title, url))
+
+
+def _search_record(town: Town, kind: str, type_label: str, office: str,
+                   keywords: tuple[str, ...]) -> dict[str, Any]:
+    return {"county": town.facts.county, "town": town.facts.name, "kind": KIND_LABELS[kind],
+            "type": type_label, "office": office, "keywords": " ".join(keywords)}
+
+
+def power_page(catalogue: Catalogue, town: Town, power: Power, config: Config,
+               labels: Labels) -> Page:
+    url = urls.item_url(town.slug, "powers", power.id)
+    office = office_card(town, power.handling_office)
+    phones = power.phones
+    context = {
+        "town": town_ref(town), "item": power, "fields": power_fields(power, labels),
+        "basis": [{"text": basis_text(b), "quote": b.text} for b in power.basis],
+        "office": office, "hotline": GENERAL_HOTLINE,
+        "phones": [(labels("powers", "phones") + label, number) for label, number in (
+            ("（咨询）", phones.consult if phones else None),
+            ("（投诉）", phones.complaint if phones else None),
+            ("（监督）", phones.supervise if phones else None)) if number],
+        "description": markdown_or_none(power.description),
+        "accountability": markdown_or_none(power.accountability),
+        "delegating_act": source_view(power.delegating_act) if power.delegating_act else None,
+        "sources": [source_view(s) for s in power.sources],
+        "status_note": status_note(power.status, power.effective_from, power.effective_to,
+                                   power.withdrawn_reason),
+        "keywords": power.keywords,
+    }
+    return Page(url, "power.html", power.name, context, sample=town.facts.sample,
+                breadcrumbs=_item_crumbs(catalogue, town, "powers", power.name, url),
+                description=f"{town.facts.name}·{power.type}·承办机构：{office['name']}",
+                json_ld=jsonld.power_ld(power, town, office, config.base_url + url),
+                search_record=_search_record(town, "powers", power.type, office["name"],
+                                             power.keywords))
+
+
+def duty_page(catalogue: Catalogue, town: Town, duty: Duty, labels: Labels) -> Page:
+    url = urls.item_url(town.slug, "duties", duty.id)
+    office = office_card(town, duty.lead_office)
+    context = {
+        "town": town_ref(town), "item": duty, "fields": duty_fields(duty, labels),
+        "content": markdown_or_none(duty.content), "office": office,
+        "phone": duty.phone, "hotline": GENERAL_HOTLINE,
+        "departments": duty.county_departments, "process": duty.process,
+        "basis": [{"text": basis_text(b), "quote": b.text} for b in duty.basis],
+        "sources": [source_view(s) for s in duty.sources],
+        "status_note": status_note(duty.status, duty.effective_from, duty.effective_to,
+                                   duty.withdrawn_reason),
+        "keywords": duty.keywords,
+    }
+    return Page(url, "duty.html", duty.name, context, sample=town.facts.sample,
+                breadcrumbs=_item_crumbs(catalogue, town, "duties", duty.name, url),
+                description=f"{town.facts.name}·{duty.list_kind}·承办机构：{office['name']}",
+                search_record=_search_record(town, "duties", duty.list_kind, office["name"],
+                                             duty.keywords))
+
+
+def office_page(catalogue: Catalogue, town: Town, office: Institution, config: Config,
+                labels: Labels) -> Page:
+    url = urls.item_url(town.slug, "institutions", office.id)
+    context = {
+        "town": town_ref(town), "item": office, "fields": institution_fields(office, labels),
+        "description": markdown_or_none(office.description), "handles": handled_by(town, office),
+        "covers": [town_ref(catalogue.town_by_slug[s]) for s in office.covers_towns],
+        "sources": [source_view(s) for s in office.sources], "hotline": GENERAL_HOTLINE,
+    }
+    return Page(url, "office.html", office.name, context, sample=town.facts.sample,
+                breadcrumbs=_item_crumbs(catalogue, town, "institutions", office.name, url),
+                description=f"{town.facts.name}{office.name}：地址、办公时间、电话和承办事项",
+                json_ld=jsonld.office_ld(office, town, config.base_url + url),
+                search_record=_search_record(town, "institutions", office.kind, office.name, ()))
+
+
+def data_page(catalogue: Catalogue) -> Page:
+    towns = [dict(town_ref(t), counts=list_counts(t),
+                  json=urls.town_data_url(t.slug, "catalogue.json"),
+                  csv={k: urls.town_data_url(t.slug, f"{k}.csv")
+                       for k, n in list_counts(t).items() if n is not None})
+             for t in catalogue.towns]
+    return Page(urls.DATA, "data.html", "数据下载", {"towns": towns,
+                "list_titles": LIST_TITLES}, sample=any_sample(catalogue),
+                breadcrumbs=(("首页", urls.HOME), ("数据下载", urls.DATA)),
+                description="全部清单的 JSON、CSV 数据和 JSON Schema 模式文件")
+
+
+def search_page(catalogue: Catalogue) -> Page:
+    return Page(urls.SEARCH, "search.html", "搜索", {}, sample=any_sample(catalogue),
+                breadcrumbs=(("首页", urls.HOME), ("搜索", urls.SEARCH)),
+                description="搜索全部镇街的事项和机构")
+
+
+def not_found_page() -> Page:
+    return Page(urls.NOT_FOUND, "404.html", "页面未找到", {})

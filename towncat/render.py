@@ -1,0 +1,56 @@
+"""Pages to HTML with Jinja2 (autoescape, StrictUndefined), plus sitemap.xml and robots.txt."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import jinja2
+
+from . import urls
+from .config import Config
+from .jsonld import render_json_ld
+from .views import Page, tel_href
+
+
+def make_environment(template_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["tel"] = tel_href
+    env.filters["json_ld"] = render_json_ld
+    return env
+
+
+def page_globals(page: Page, config: Config, nav: list[dict[str, str]]) -> dict[str, Any]:
+    root = "/" if page.url == urls.NOT_FOUND else urls.root_prefix(page.url)
+    if page.url == urls.NOT_FOUND:
+        root = config.base_path
+    return {"page": page, "root": root, "site": config, "nav": nav,
+            "canonical": config.base_url + page.url}
+
+
+def render_page(env: jinja2.Environment, page: Page, config: Config,
+                nav: list[dict[str, str]]) -> str:
+    template = env.get_template(page.template)
+    return template.render(**page.context, **page_globals(page, config, nav))
+
+
+def render_sitemap(pages: Iterable[Page], base_url: str) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"  <url><loc>{escape(base_url + p.url)}</loc></url>"
+              for p in pages if p.url != urls.NOT_FOUND]
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def render_robots(base_url: str) -> str:
+    return f"User-agent: *\nAllow: /\nSitemap: {base_url}sitemap.xml\n"
