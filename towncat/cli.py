@@ -18,6 +18,7 @@ from .config import Config, ConfigError, load_config
 from .pipeline import CheckResult, run_build, run_check
 from .problems import count_by_severity, format_problem
 from .reference import render_readme
+from .search import SearchIndexError
 from .schema import load_schemas
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -32,8 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="警告也按错误处理")
     build = commands.add_parser("build", help="检查并生成网站（默认命令）")
     build.add_argument("--strict", action="store_true", help="有警告时也不生成")
+    build.add_argument("--no-search", action="store_true", help="不生成搜索索引（快速预览）")
     serve = commands.add_parser("serve", help="生成网站，在本机预览，内容变化时自动重新生成")
     serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve.add_argument("--no-search", action="store_true", help="不生成搜索索引（更快）")
     docs = commands.add_parser("docs", help="根据模式文件更新 README 中的字段表和问题代码表")
     docs.add_argument("--check", action="store_true", help="只检查 README 是否最新，不写入")
     return parser
@@ -77,9 +80,13 @@ def _progress(done: int, total: int) -> None:
         print(f"\r渲染页面 {done}/{total}", end=end, file=sys.stderr, flush=True)
 
 
-def build_command(root: Path, config: Config, strict: bool, out: TextIO) -> int:
+def build_command(root: Path, config: Config, strict: bool, search: bool, out: TextIO) -> int:
     started = time.perf_counter()
-    result = run_build(root, config, _progress, strict=strict)
+    try:
+        result = run_build(root, config, _progress, strict=strict, search=search)
+    except SearchIndexError as err:
+        print(f"{err}；原有网站保持不变", file=out)
+        return EXIT_PROBLEMS
     if result.pages == 0:
         report_check(result.check, strict, out)
         print("未生成网站：请先修正上面的问题；原有网站保持不变", file=out)
@@ -100,11 +107,11 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "check":
         return report_check(run_check(root, config), args.strict, out)
     if args.command == "build":
-        return build_command(root, config, args.strict, out)
+        return build_command(root, config, args.strict, not args.no_search, out)
     if args.command == "serve":
         from .serve import serve
 
-        return serve(root, config, args.port, out)
+        return serve(root, config, args.port, not args.no_search, out)
     if args.command == "docs":
         return update_readme(root, config, check_only=args.check, out=out)
     raise AssertionError(args.command)
@@ -135,6 +142,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if args.command is None:
         args.command = "build"
         args.strict = False
+        args.no_search = False
     try:
         return _run(args, out)
     except ConfigError as err:

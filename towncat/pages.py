@@ -7,11 +7,11 @@ from typing import Any
 
 from . import jsonld, overview, urls
 from .catalogue import Catalogue
+from .search import plan_bundles
 from .config import Config
 from .model import Duty, Institution, Power, Town
 from .views import (
     GENERAL_HOTLINE,
-    KIND_LABELS,
     LIST_TITLES,
     Labels,
     Page,
@@ -177,10 +177,15 @@ def _item_crumbs(catalogue: Catalogue, town: Town, kind: str, title: str, url: s
             (LIST_TITLES[kind], urls.list_url(town.slug, kind)), (title, url))
 
 
-def _search_record(town: Town, kind: str, type_label: str, office: str,
-                   keywords: tuple[str, ...]) -> dict[str, Any]:
-    return {"county": town.facts.county, "town": town.facts.name, "kind": KIND_LABELS[kind],
-            "type": type_label, "office": office, "keywords": " ".join(keywords)}
+SEARCH_KINDS = {"powers": "赋权事项", "duties": "职责", "institutions": "机构"}
+
+
+def _search_record(town: Town, kind: str, type_label: str, office: dict[str, Any],
+                   keywords: tuple[str, ...], phone: str | None = None) -> dict[str, Any]:
+    """Filters and result fields of one search record (an item or office page)."""
+    return {"county": town.facts.county, "town": town.facts.name, "kind": SEARCH_KINDS[kind],
+            "type": type_label, "office": office["name"], "phone": phone or office["phone"],
+            "keywords": " ".join(keywords)}
 
 
 def power_page(catalogue: Catalogue, town: Town, power: Power, config: Config,
@@ -208,8 +213,9 @@ def power_page(catalogue: Catalogue, town: Town, power: Power, config: Config,
                 breadcrumbs=_item_crumbs(catalogue, town, "powers", power.name, url),
                 description=f"{town.facts.name}·{power.type}·承办机构：{office['name']}",
                 json_ld=jsonld.power_ld(power, town, office, config.base_url + url),
-                search_record=_search_record(town, "powers", power.type, office["name"],
-                                             power.keywords))
+                search_record=_search_record(
+                    town, "powers", power.type, office, power.keywords,
+                    phones.consult if phones else None))
 
 
 def duty_page(catalogue: Catalogue, town: Town, duty: Duty, labels: Labels) -> Page:
@@ -229,8 +235,8 @@ def duty_page(catalogue: Catalogue, town: Town, duty: Duty, labels: Labels) -> P
     return Page(url, "duty.html", duty.name, context, sample=town.facts.sample,
                 breadcrumbs=_item_crumbs(catalogue, town, "duties", duty.name, url),
                 description=f"{town.facts.name}·{duty.list_kind}·承办机构：{office['name']}",
-                search_record=_search_record(town, "duties", duty.list_kind, office["name"],
-                                             duty.keywords))
+                search_record=_search_record(town, "duties", duty.list_kind, office,
+                                             duty.keywords, duty.phone))
 
 
 def office_page(catalogue: Catalogue, town: Town, office: Institution, config: Config,
@@ -246,7 +252,8 @@ def office_page(catalogue: Catalogue, town: Town, office: Institution, config: C
                 breadcrumbs=_item_crumbs(catalogue, town, "institutions", office.name, url),
                 description=f"{town.facts.name}{office.name}：地址、办公时间、电话和承办事项",
                 json_ld=jsonld.office_ld(office, town, config.base_url + url),
-                search_record=_search_record(town, "institutions", office.kind, office.name, ()))
+                search_record=_search_record(town, "institutions", office.kind,
+                                             {"name": office.name, "phone": office.phone}, ()))
 
 
 def data_page(catalogue: Catalogue) -> Page:
@@ -262,7 +269,9 @@ def data_page(catalogue: Catalogue) -> Page:
 
 
 def search_page(catalogue: Catalogue) -> Page:
-    return Page(urls.SEARCH, "search.html", "搜索", {}, sample=any_sample(catalogue),
+    filters = ["区县", "镇街", "类别", "事项类型", "承办机构"]
+    context = {"bundles": [b.path for b in plan_bundles(catalogue)], "filters": filters}
+    return Page(urls.SEARCH, "search.html", "搜索", context, sample=any_sample(catalogue),
                 breadcrumbs=(("首页", urls.HOME), ("搜索", urls.SEARCH)),
                 description="搜索全部镇街的事项和机构")
 

@@ -15,6 +15,7 @@ from .pages import build_pages
 from .problems import Problem, count_by_severity
 from .render import make_environment, render_page, render_robots, render_sitemap
 from .schema import load_schemas
+from .search import add_search_chars, index_site, plan_bundles
 from .validate import validate_catalogue
 from .views import build_labels
 from .write import OutputError, write_site
@@ -57,8 +58,10 @@ def render_site(root: Path, config: Config, catalogue: Catalogue,
     nav = navigation()
     files: dict[str, bytes] = {}
     for number, page in enumerate(pages, start=1):
-        add_file(files, urls.output_path(page.url),
-                 render_page(env, page, config, nav).encode("utf-8"))
+        html = render_page(env, page, config, nav)
+        if page.search_record is not None:
+            html = add_search_chars(html)
+        add_file(files, urls.output_path(page.url), html.encode("utf-8"))
         if progress is not None and (number % 500 == 0 or number == len(pages)):
             progress(number, len(pages))
     for path, data in build_data_files(catalogue, config.base_url,
@@ -93,12 +96,17 @@ def read_assets(static_dir: Path) -> dict[str, bytes]:
 
 
 def run_build(root: Path, config: Config,
-              progress: Callable[[int, int], None] | None = None, *, strict: bool = False
-              ) -> BuildResult:
-    """Check, render everything in memory, then write the site in one swap."""
+              progress: Callable[[int, int], None] | None = None, *, strict: bool = False,
+              search: bool = True) -> BuildResult:
+    """Check, render everything in memory, write it, index it, then swap it in at once."""
     check = run_check(root, config)
     if check.catalogue is None or check.failed(strict=strict):
         return BuildResult(check)
     files, pages = render_site(root, config, check.catalogue, progress)
-    write_site(root / config.output_dir, files)
+    bundles = plan_bundles(check.catalogue) if search else []
+
+    def finish(staging: Path) -> None:
+        index_site(staging, bundles)
+
+    write_site(root / config.output_dir, files, before_swap=finish if bundles else None)
     return BuildResult(check, pages, len(files))

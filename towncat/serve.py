@@ -51,8 +51,12 @@ def watch(folders: list[Path], extra: list[Path], on_change: Callable[[], None],
             on_change()
 
 
-def rebuild(root: Path, config: Config, out: TextIO) -> bool:
-    result = run_build(root, config)
+def rebuild(root: Path, config: Config, search: bool, out: TextIO) -> bool:
+    try:
+        result = run_build(root, config, search=search)
+    except Exception as err:  # keep serving the last good site whatever went wrong
+        print(f"生成失败：{type(err).__name__}: {err}", file=out, flush=True)
+        return False
     for problem in result.check.problems:
         print(format_problem(problem), file=out)
     if result.pages:
@@ -86,8 +90,8 @@ def make_server(directory: Path, port: int) -> http.server.ThreadingHTTPServer:
     return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 
-def serve(root: Path, config: Config, port: int, out: TextIO) -> int:
-    rebuild(root, config, out)
+def serve(root: Path, config: Config, port: int, search: bool, out: TextIO) -> int:
+    rebuild(root, config, search, out)
     output = root / config.output_dir
     output.mkdir(exist_ok=True)
     server = make_server(output, port)
@@ -96,7 +100,7 @@ def serve(root: Path, config: Config, port: int, out: TextIO) -> int:
                root / config.static_dir, root / config.schema_dir]
     watcher = threading.Thread(
         target=watch, args=(folders, [root / "towncat.toml"],
-                            lambda: rebuild(root, config, out), stop), daemon=True)
+                            lambda: rebuild(root, config, search, out), stop), daemon=True)
     watcher.start()
     print(f"预览地址：http://127.0.0.1:{server.server_address[1]}/（按 Ctrl+C 停止）", file=out,
           flush=True)

@@ -20,7 +20,6 @@ from .richtext import render_markdown
 from .schema import SchemaSet
 
 GENERAL_HOTLINE = "12345"
-KIND_LABELS = {"powers": "赋权事项", "duties": "职责任务", "institutions": "机构设置"}
 LIST_TITLES = {"powers": "赋权事项清单", "duties": "职责任务清单", "institutions": "机构设置"}
 STATUS_IN_FORCE = "现行"
 
