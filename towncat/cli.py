@@ -93,8 +93,10 @@ def build_command(root: Path, config: Config, strict: bool, search: bool, out: T
         return EXIT_PROBLEMS
     for problem in result.check.problems:
         print(format_problem(problem), file=out)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=out)
     towns = len(result.check.catalogue.towns) if result.check.catalogue else 0
-    warnings = count_by_severity(result.check.problems)[1]
+    warnings = count_by_severity(result.check.problems)[1] + len(result.warnings)
     seconds = time.perf_counter() - started
     print(f"已生成网站：{towns} 个镇街，{result.pages} 个页面，{result.files} 个文件，"
           f"{warnings} 个警告，用时 {seconds:.1f} 秒 → {config.output_dir}/", file=out)

@@ -26,6 +26,8 @@ class Config:
     schema_dir: str = "schemas"
     template_dir: str = "templates"
     static_dir: str = "static"
+    cache_dir: str = ".towncat-cache"
+    edition_tags: str = "edition/*"  # git tags that mark published editions
     publisher: str = "本站为非官方的公开信息整理，内容以各级政府公布的文件为准"
 
     @property

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from . import jsonld, overview, urls
 from .catalogue import Catalogue
+from .changes import TOWN_ITEM
+from .history import History
+from .timeline import (
+    change_view,
+    commit_groups,
+    feed_url,
+    item_record,
+    slug_of_code,
+    timeline_url,
+)
 from .search import plan_bundles
 from .config import Config
 from .model import Duty, Institution, Power, Town
@@ -39,13 +50,15 @@ DUTY_KINDS = ["主体责任", "配合责任", "基本履职事项", "配合履�
 INSTITUTION_KINDS = ["党政工作机构", "事业单位", "派驻机构", "其他"]
 
 
-def build_pages(catalogue: Catalogue, config: Config, labels: Labels) -> Iterator[Page]:
+def build_pages(catalogue: Catalogue, config: Config, labels: Labels, history: History
+                ) -> Iterator[Page]:
     """Home, counties, towns with their lists, items and offices, then city pages."""
-    yield home_page(catalogue)
+    yield home_page(catalogue, history, labels)
     for county in catalogue.region.counties:
         yield county_page(catalogue, county.name, county.slug)
     for town in catalogue.towns:
-        yield from town_pages(catalogue, town, config, labels)
+        yield from town_pages(catalogue, town, config, labels, history)
+    yield changes_page(catalogue, history, labels)
     yield overview.overview_page(catalogue)
     yield overview.compare_page(catalogue)
     yield data_page(catalogue)
@@ -70,15 +83,16 @@ def headline(catalogue: Catalogue) -> dict[str, int]:
     }
 
 
-def home_page(catalogue: Catalogue) -> Page:
+def home_page(catalogue: Catalogue, history: History, labels: Labels) -> Page:
     counties = [
         {"name": c.name, "url": urls.county_url(c.slug),
          "towns": [dict(town_ref(t), counts=list_counts(t), sample=t.facts.sample)
                    for t in catalogue.towns_in(c.name)]}
         for c in catalogue.region.counties
     ]
+    recent = commit_groups(history.changes, labels, slug_of_code(catalogue), limit=5)
     return Page(urls.HOME, "home.html", catalogue.region.name + "镇街权责清单",
-                {"counties": counties, "figures": headline(catalogue)},
+                {"counties": counties, "figures": headline(catalogue), "recent": recent},
                 sample=any_sample(catalogue),
                 description=f"{catalogue.region.name}各镇街的赋权事项、职责任务和机构设置")
 
@@ -93,21 +107,79 @@ def county_page(catalogue: Catalogue, name: str, slug: str) -> Page:
                 description=f"{catalogue.region.name}{name}所辖镇街")
 
 
-def town_pages(catalogue: Catalogue, town: Town, config: Config, labels: Labels
-               ) -> Iterator[Page]:
-    yield town_page(catalogue, town)
+def town_pages(catalogue: Catalogue, town: Town, config: Config, labels: Labels,
+               history: History) -> Iterator[Page]:
+    def record(item_id: str) -> dict[str, Any]:
+        return item_record(history, town.facts.code, item_id, labels, town.slug)
+
+    yield town_page(catalogue, town, history, labels)
+    yield timeline_page(catalogue, town, history, labels)
     for kind in urls.LIST_KINDS:
         if getattr(town, kind) is not None:
             yield list_page(catalogue, town, kind)
     for power in town.powers.items if town.powers else ():
-        yield power_page(catalogue, town, power, config, labels)
+        yield with_record(power_page(catalogue, town, power, config, labels), record(power.id))
     for duty in town.duties.items if town.duties else ():
-        yield duty_page(catalogue, town, duty, labels)
+        yield with_record(duty_page(catalogue, town, duty, labels), record(duty.id))
     for office in town.institutions.items if town.institutions else ():
-        yield office_page(catalogue, town, office, config, labels)
+        yield with_record(office_page(catalogue, town, office, config, labels),
+                          record(office.id))
+    yield from withdrawn_pages(catalogue, town, history, labels)
 
 
-def town_page(catalogue: Catalogue, town: Town) -> Page:
+def with_record(page: Page, record: dict[str, Any]) -> Page:
+    return replace(page, context={**page.context, "record": record})
+
+
+def timeline_page(catalogue: Catalogue, town: Town, history: History, labels: Labels) -> Page:
+    groups = commit_groups(history.town(town.facts.code), labels, slug_of_code(catalogue))
+    url = timeline_url(town.slug)
+    return Page(url, "timeline.html", f"{town.facts.name}变更记录",
+                {"town": town_ref(town), "groups": groups, "complete": history.complete,
+                 "feed": feed_url(town.slug)},
+                sample=town.facts.sample,
+                breadcrumbs=(*town_crumbs(catalogue, town), ("变更记录", url)),
+                description=f"{town.facts.name}清单的全部变更记录")
+
+
+def withdrawn_pages(catalogue: Catalogue, town: Town, history: History, labels: Labels
+                    ) -> Iterator[Page]:
+    """A page at the permanent URL of every item that was removed: it says when and why."""
+    current = {i.id for lst in (town.powers, town.duties, town.institutions) if lst
+               for i in lst.items}
+    seen: set[str] = set()
+    for change in reversed(history.town(town.facts.code)):
+        diff = change.diff
+        if diff.kind == TOWN_ITEM or diff.item_id in current or diff.item_id in seen:
+            continue
+        seen.add(diff.item_id)
+        if diff.action != "removed":
+            continue
+        url = urls.item_url(town.slug, diff.kind, diff.item_id)
+        data = diff.data or {}
+        reason = data.get("withdrawn_reason")
+        context = {"town": town_ref(town), "name": diff.name, "kind": diff.kind,
+                   "removed": change_view(change, labels, town.slug),
+                   "reason": str(reason) if reason else None,
+                   "record": item_record(history, town.facts.code, diff.item_id, labels,
+                                         town.slug),
+                   "list_url": urls.list_url(town.slug, diff.kind)}
+        yield Page(url, "withdrawn.html", f"{diff.name}（已删除）", context,
+                   sample=town.facts.sample,
+                   breadcrumbs=_item_crumbs(catalogue, town, diff.kind, diff.name, url),
+                   description=f"{town.facts.name}：本事项已从清单中删除")
+
+
+def changes_page(catalogue: Catalogue, history: History, labels: Labels) -> Page:
+    groups = commit_groups(history.changes, labels, slug_of_code(catalogue), limit=100)
+    return Page(urls.CHANGES, "changes.html", "最近变更",
+                {"groups": groups, "complete": history.complete, "feed": feed_url(None)},
+                sample=any_sample(catalogue),
+                breadcrumbs=(("首页", urls.HOME), ("最近变更", urls.CHANGES)),
+                description="全市镇街清单的最近变更")
+
+
+def town_page(catalogue: Catalogue, town: Town, history: History, labels: Labels) -> Page:
     facts = town.facts
     region = catalogue.region
     powers = town.powers.items if town.powers else ()
@@ -139,6 +211,9 @@ def town_page(catalogue: Catalogue, town: Town) -> Page:
         "duty_kinds": count_values([d.list_kind for d in duties], DUTY_KINDS),
         "institution_kinds": count_values([o.kind for o in offices], INSTITUTION_KINDS),
         "hotline": GENERAL_HOTLINE,
+        "recent": commit_groups(history.town(facts.code), labels, slug_of_code(catalogue),
+                                limit=3),
+        "timeline_url": timeline_url(town.slug),
     }
     return Page(urls.town_url(town.slug), "town.html", facts.name, context,
                 sample=facts.sample, breadcrumbs=town_crumbs(catalogue, town),

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import urls
 from .catalogue import Catalogue, build_catalogue
 from .config import Config
 from .content import load_content
 from .datafiles import build_data_files
+from .history import History, read_site_history
 from .pages import build_pages
 from .problems import Problem, count_by_severity
 from .render import make_environment, render_page, render_robots, render_sitemap
 from .schema import load_schemas
 from .search import add_search_chars, index_site, plan_bundles
 from .validate import validate_catalogue
-from .views import build_labels
+from .timeline import commit_groups, feed_context, feed_url, slug_of_code, timeline_url
+from .views import Labels, build_labels
 from .write import OutputError, write_site
 
 
@@ -46,16 +49,17 @@ class BuildResult:
     check: CheckResult
     pages: int = 0
     files: int = 0
+    warnings: tuple[str, ...] = ()  # about history and editions, not content
 
 
-def render_site(root: Path, config: Config, catalogue: Catalogue,
+def render_site(root: Path, config: Config, catalogue: Catalogue, history: History,
                 progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, bytes], int]:
-    """Every output file in memory: pages, data downloads, sitemap, robots, assets."""
+    """Every output file in memory: pages, feeds, data downloads, sitemap, robots, assets."""
     schemas = load_schemas(root / config.schema_dir)
     env = make_environment(root / config.template_dir)
     labels = build_labels(schemas)
-    pages = list(build_pages(catalogue, config, labels))
-    nav = navigation()
+    pages = list(build_pages(catalogue, config, labels, history))
+    nav = navigation(history)
     files: dict[str, bytes] = {}
     for number, page in enumerate(pages, start=1):
         html = render_page(env, page, config, nav)
@@ -67,6 +71,8 @@ def render_site(root: Path, config: Config, catalogue: Catalogue,
     for path, data in build_data_files(catalogue, config.base_url,
                                        root / config.schema_dir).items():
         add_file(files, path, data)
+    for path, feed in build_feeds(catalogue, history, labels, config.base_url):
+        add_file(files, path, env.get_template("atom.xml").render(**feed).encode("utf-8"))
     add_file(files, "sitemap.xml", render_sitemap(pages, config.base_url).encode())
     add_file(files, "robots.txt", render_robots(config.base_url).encode())
     for path, data in read_assets(root / config.static_dir).items():
@@ -81,10 +87,37 @@ def add_file(files: dict[str, bytes], path: str, data: bytes) -> None:
     files[path] = data
 
 
-def navigation() -> list[dict[str, str]]:
-    return [{"title": "首页", "url": urls.HOME}, {"title": "全市概览", "url": urls.OVERVIEW},
-            {"title": "事项对比", "url": urls.COMPARE}, {"title": "数据下载", "url": urls.DATA},
-            {"title": "搜索", "url": urls.SEARCH}]
+def navigation(history: History) -> dict[str, Any]:
+    links = [{"title": "首页", "url": urls.HOME}, {"title": "全市概览", "url": urls.OVERVIEW},
+             {"title": "事项对比", "url": urls.COMPARE}, {"title": "最近变更", "url": urls.CHANGES},
+             {"title": "数据下载", "url": urls.DATA}, {"title": "搜索", "url": urls.SEARCH}]
+    return {"links": links, "history_complete": history.complete,
+            "history_note": history_note(history)}
+
+
+def history_note(history: History) -> str | None:
+    """A sentence for pages when dates from git cannot be trusted, else None."""
+    status = history.status
+    if not status.in_git or status.empty:
+        return "本网站不是从完整的 git 历史生成的，页面不显示发布和更新日期。"
+    if status.shallow:
+        return "本网站从不完整的 git 历史（浅克隆）生成，变更记录和日期可能不完整。"
+    return None
+
+
+def build_feeds(catalogue: Catalogue, history: History, labels: Labels, base_url: str
+                ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(path, feed context) for the site feed and one feed per town with changes."""
+    slugs = slug_of_code(catalogue)
+    groups = commit_groups(history.changes, labels, slugs, limit=50)
+    yield feed_url(None), feed_context(groups, "最近变更", urls.CHANGES, feed_url(None), base_url)
+    for town in catalogue.towns:
+        changes = history.town(town.facts.code)
+        if changes:
+            town_groups = commit_groups(changes, labels, slugs, limit=50)
+            yield feed_url(town.slug), feed_context(
+                town_groups, f"{town.facts.name}变更记录", timeline_url(town.slug),
+                feed_url(town.slug), base_url)
 
 
 def read_assets(static_dir: Path) -> dict[str, bytes]:
@@ -102,11 +135,12 @@ def run_build(root: Path, config: Config,
     check = run_check(root, config)
     if check.catalogue is None or check.failed(strict=strict):
         return BuildResult(check)
-    files, pages = render_site(root, config, check.catalogue, progress)
+    history = read_site_history(root, config.content_dir, root / config.cache_dir)
+    files, pages = render_site(root, config, check.catalogue, history, progress)
     bundles = plan_bundles(check.catalogue) if search else []
 
     def finish(staging: Path) -> None:
         index_site(staging, bundles)
 
     write_site(root / config.output_dir, files, before_swap=finish if bundles else None)
-    return BuildResult(check, pages, len(files))
+    return BuildResult(check, pages, len(files), history.warnings)

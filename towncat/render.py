@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -29,16 +29,14 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
     return env
 
 
-def page_globals(page: Page, config: Config, nav: list[dict[str, str]]) -> dict[str, Any]:
-    root = "/" if page.url == urls.NOT_FOUND else urls.root_prefix(page.url)
-    if page.url == urls.NOT_FOUND:
-        root = config.base_path
-    return {"page": page, "root": root, "site": config, "nav": nav,
-            "canonical": config.base_url + page.url}
+def page_globals(page: Page, config: Config, nav: Mapping[str, Any]) -> dict[str, Any]:
+    root = config.base_path if page.url == urls.NOT_FOUND else urls.root_prefix(page.url)
+    return {"page": page, "root": root, "site": config, "nav": nav["links"],
+            "history_note": nav["history_note"], "canonical": config.base_url + page.url}
 
 
 def render_page(env: jinja2.Environment, page: Page, config: Config,
-                nav: list[dict[str, str]]) -> str:
+                nav: Mapping[str, Any]) -> str:
     template = env.get_template(page.template)
     return template.render(**page.context, **page_globals(page, config, nav))
 

@@ -16,6 +16,7 @@ OVERVIEW = "overview/"
 COMPARE = "compare/"
 DATA = "data/"
 SEARCH = "search/"
+CHANGES = "changes/"
 NOT_FOUND = "404.html"
 LIST_KINDS = ("powers", "duties", "institutions")
 

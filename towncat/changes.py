@@ -1,0 +1,150 @@
+"""Semantic diffs between two versions of a town, keyed by item id, not by text.
+
+Pure functions over parsed data: an item that moves between files of the same
+town is a move, not a delete and an add; whitespace and comments never show;
+office ids are shown as the office names of their version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+LIST_KINDS = ("powers", "duties", "institutions")
+OFFICE_FIELDS = frozenset({"handling_office", "lead_office"})
+MAJOR_FIELDS = frozenset({"basis", "handling_office", "lead_office", "status", "type",
+                          "list_kind", "effective_from", "effective_to", "kind",
+                          "original_department", "delegation_mode"})
+TOWN_ITEM = "town"  # the pseudo-item that stands for town.yaml itself
+
+
+@dataclass(frozen=True)
+class TownVersion:
+    """One town at one commit: its facts and every item, by id."""
+
+    code: str
+    slug: str
+    name: str
+    facts: Mapping[str, Any]
+    items: Mapping[str, tuple[str, Mapping[str, Any]]]  # id -> (kind, data)
+    offices: Mapping[str, str] = field(default_factory=dict)  # office id -> name
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class ItemDiff:
+    kind: str  # powers, duties, institutions, or "town"
+    item_id: str
+    name: str
+    action: str  # added, removed, changed, moved
+    fields: tuple[FieldDiff, ...] = ()
+    major: bool = True
+    document_number: str | None = None
+    effective_from: str | None = None
+    data: Mapping[str, Any] | None = None  # the item's data after (or, if removed, before)
+
+
+def build_version(code: str, slug: str, facts: Mapping[str, Any],
+                  lists: Mapping[str, Mapping[str, Any]]) -> TownVersion:
+    """A version from the parsed files of one town (each list file's top-level mapping)."""
+    items: dict[str, tuple[str, Mapping[str, Any]]] = {}
+    for kind in LIST_KINDS:
+        for item in _list_items(lists.get(kind), kind):
+            items.setdefault(str(item["id"]), (kind, item))
+    offices = {str(i["id"]): str(i.get("name", i["id"]))
+               for i in _list_items(lists.get("institutions"), "institutions")}
+    return TownVersion(code, slug, str(facts.get("name", slug)), facts, items, offices)
+
+
+def _list_items(data: Mapping[str, Any] | None, kind: str) -> list[Mapping[str, Any]]:
+    if not isinstance(data, Mapping) or not isinstance(data.get(kind), list):
+        return []
+    return [i for i in data[kind] if isinstance(i, Mapping) and isinstance(i.get("id"), str)]
+
+
+def show(value: Any) -> str:
+    """A value as one line of text for a change entry."""
+    if value is None:
+        return "（无）"
+    if isinstance(value, Mapping):
+        if "law" in value:
+            return f"{value['law']}{value.get('article') or ''}"
+        if "title" in value and "count" not in value:
+            number = value.get("document_number")
+            return f"{value['title']}" + (f"（{number}）" if number else "")
+        return "，".join(f"{k}：{show(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "；".join(show(v) for v in value) or "（无）"
+    return str(value)
+
+
+def _field_diffs(old: Mapping[str, Any], new: Mapping[str, Any], old_offices: Mapping[str, str],
+                 new_offices: Mapping[str, str]) -> tuple[FieldDiff, ...]:
+    diffs = []
+    for name in sorted(set(old) | set(new), key=_field_order(old, new)):
+        before, after = old.get(name), new.get(name)
+        if before == after:
+            continue
+        if name in OFFICE_FIELDS:
+            before = old_offices.get(str(before), before) if before is not None else None
+            after = new_offices.get(str(after), after) if after is not None else None
+        diffs.append(FieldDiff(name, show(before), show(after)))
+    return tuple(diffs)
+
+
+def _field_order(old: Mapping[str, Any], new: Mapping[str, Any]) -> Any:
+    order = {k: i for i, k in enumerate([*new, *[k for k in old if k not in new]])}
+    return lambda name: order[name]
+
+
+def _dates(item: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    act = item.get("delegating_act")
+    number = act.get("document_number") if isinstance(act, Mapping) else None
+    effective = item.get("effective_from")
+    return (str(number) if number else None, str(effective) if effective else None)
+
+
+def _item_name(data: Mapping[str, Any], item_id: str) -> str:
+    return str(data.get("name") or item_id)
+
+
+def diff_versions(old: TownVersion | None, new: TownVersion | None) -> list[ItemDiff]:
+    """What changed in a town between two versions, items in the order of the new version."""
+    old_items = old.items if old else {}
+    new_items = new.items if new else {}
+    old_offices = old.offices if old else {}
+    new_offices = new.offices if new else {}
+    diffs: list[ItemDiff] = []
+    if old is None and new is not None:
+        diffs.append(ItemDiff(TOWN_ITEM, "", new.name, "added", data=new.facts))
+    if new is None and old is not None:
+        diffs.append(ItemDiff(TOWN_ITEM, "", old.name, "removed", data=old.facts))
+    if old and new and old.facts != new.facts:
+        fields = _field_diffs(old.facts, new.facts, {}, {})
+        diffs.append(ItemDiff(TOWN_ITEM, "", new.name, "changed", fields, major=False,
+                              data=new.facts))
+    for item_id, (kind, data) in new_items.items():
+        number, effective = _dates(data)
+        if item_id not in old_items:
+            diffs.append(ItemDiff(kind, item_id, _item_name(data, item_id), "added",
+                                  document_number=number, effective_from=effective, data=data))
+            continue
+        old_kind, old_data = old_items[item_id]
+        if old_kind == kind and old_data == data:
+            continue
+        fields = _field_diffs(old_data, data, old_offices, new_offices)
+        action = "moved" if old_kind != kind else "changed"
+        major = action == "moved" or any(f.field in MAJOR_FIELDS for f in fields)
+        diffs.append(ItemDiff(kind, item_id, _item_name(data, item_id), action, fields, major,
+                              number, effective, data))
+    for item_id, (kind, data) in old_items.items():
+        if item_id not in new_items:
+            diffs.append(ItemDiff(kind, item_id, _item_name(data, item_id), "removed", data=data))
+    return diffs

@@ -1,0 +1,263 @@
+"""Change histories from git in one pass: per item, per town and site-wide.
+
+``read_site_history`` runs one ``git log`` over ``content/``, replays the
+first-parent commits oldest first, parses each historical blob once (through
+the same strict loader as current content; parsed blobs and per-commit changes
+are cached on disk by their immutable ids) and diffs each changed town by item
+id. Towns are followed by NBS code, so a renamed folder keeps its history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .changes import LIST_KINDS, TOWN_ITEM, ItemDiff, TownVersion, build_version, diff_versions
+from .gitlog import BlobReader, Commit, GitError, RepoStatus, read_history, read_status
+from .loader import decode_bytes, parse_yaml
+
+def _code_fingerprint() -> str:
+    """Changes to the code that produces cached data invalidate the cache by themselves."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for name in ("changes.py", "history.py", "loader.py", "gitlog.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
+CACHE_VERSION = _code_fingerprint()
+TOWN_FILES = ("town", *LIST_KINDS)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One item's change in one commit."""
+
+    sha: str
+    date: str  # committer date, ISO 8601 with offset
+    subject: str
+    town_code: str
+    town_name: str
+    diff: ItemDiff
+    restored: bool = False
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+
+@dataclass(frozen=True)
+class History:
+    status: RepoStatus
+    changes: tuple[Change, ...] = ()  # oldest first
+    warnings: tuple[str, ...] = ()
+    by_item: Mapping[tuple[str, str], tuple[Change, ...]] = field(default_factory=dict)
+    by_town: Mapping[str, tuple[Change, ...]] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """True when the dates can be trusted: a full clone with content committed."""
+        return self.status.in_git and not self.status.shallow and not self.status.empty
+
+    def item(self, town_code: str, item_id: str) -> tuple[Change, ...]:
+        return self.by_item.get((town_code, item_id), ())
+
+    def town(self, town_code: str) -> tuple[Change, ...]:
+        return self.by_town.get(town_code, ())
+
+
+def index_changes(status: RepoStatus, changes: list[Change], warnings: list[str]) -> History:
+    by_item: dict[tuple[str, str], list[Change]] = {}
+    by_town: dict[str, list[Change]] = {}
+    for change in changes:
+        by_town.setdefault(change.town_code, []).append(change)
+        if change.diff.kind != TOWN_ITEM:
+            by_item.setdefault((change.town_code, change.diff.item_id), []).append(change)
+    return History(status, tuple(changes), tuple(warnings),
+                   {k: tuple(v) for k, v in by_item.items()},
+                   {k: tuple(v) for k, v in by_town.items()})
+
+
+def _town_of(path: str, content_dir: str) -> tuple[str, str] | None:
+    """(slug, file kind) for ``content/towns/<slug>/<kind>.yaml`` paths, else None."""
+    parts = PurePosixPath(path).relative_to(content_dir).parts
+    if len(parts) != 3 or parts[0] != "towns" or not parts[2].endswith(".yaml"):
+        return None
+    kind = parts[2].removesuffix(".yaml")
+    return (parts[1], kind) if kind in TOWN_FILES else None
+
+
+class _Replay:
+    """State while replaying commits: the current blob of each town file, parsed blobs."""
+
+    def __init__(self, reader: BlobReader | None, parsed: dict[str, Any]) -> None:
+        self.reader = reader
+        self.parsed = parsed  # blob id -> parsed data, or None when it did not parse
+        self.files: dict[str, dict[str, str]] = {}  # slug -> kind -> blob
+        self.versions: dict[str, TownVersion] = {}  # code -> version
+        self.code_of_slug: dict[str, str] = {}
+        self.warnings: list[str] = []
+        self.seen: set[tuple[str, str]] = set()  # (code, id) that ever existed
+
+    def parse(self, blob: str, path: str, commit: Commit) -> Any:
+        if blob not in self.parsed:
+            assert self.reader is not None
+            text, problems = decode_bytes(self.reader.read(blob), path)
+            result = parse_yaml(text, path) if text is not None else None
+            ok = result is not None and not result.problems and isinstance(result.value, dict)
+            self.parsed[blob] = result.value if ok and result is not None else None
+        if self.parsed[blob] is None:
+            self.warnings.append(f"提交 {commit.short}（{commit.subject}）中的 {path} "
+                                 "无法解析，已跳过这一版本")
+        return self.parsed[blob]
+
+    def version(self, slug: str, commit: Commit, content_dir: str) -> TownVersion | None:
+        files = self.files.get(slug, {})
+        if "town" not in files:
+            return None
+        facts = self.parse(files["town"], f"{content_dir}/towns/{slug}/town.yaml", commit)
+        if not isinstance(facts, dict) or not isinstance(facts.get("code"), str):
+            return None
+        lists = {}
+        for kind in LIST_KINDS:
+            if kind in files:
+                data = self.parse(files[kind], f"{content_dir}/towns/{slug}/{kind}.yaml", commit)
+                if data is None:  # keep the last version that parsed
+                    old = self.versions.get(facts["code"])
+                    lists[kind] = _lists_of(old, kind)
+                else:
+                    lists[kind] = data
+        return build_version(facts["code"], slug, facts, lists)
+
+    def apply(self, commit: Commit, content_dir: str) -> list[Change]:
+        touched: set[str] = set()
+        for change in commit.files:
+            where = _town_of(change.path, content_dir)
+            if where is None:
+                continue
+            slug, kind = where
+            touched.add(slug)
+            if change.blob is None:
+                self.files.get(slug, {}).pop(kind, None)
+            else:
+                self.files.setdefault(slug, {})[kind] = change.blob
+        new_versions: dict[str, TownVersion | None] = {}
+        for slug in sorted(touched):
+            old_code = self.code_of_slug.pop(slug, None)
+            if old_code is not None:
+                new_versions.setdefault(old_code, None)
+            version = self.version(slug, commit, content_dir)
+            if version is not None:
+                new_versions[version.code] = version
+                self.code_of_slug[slug] = version.code
+        return self._diff(commit, new_versions)
+
+    def _diff(self, commit: Commit, new_versions: dict[str, TownVersion | None]
+              ) -> list[Change]:
+        changes = []
+        for code, new in sorted(new_versions.items()):
+            old = self.versions.get(code)
+            for diff in diff_versions(old, new):
+                restored = diff.action == "added" and (code, diff.item_id) in self.seen
+                self.seen.add((code, diff.item_id))
+                name = (new or old).name if (new or old) else code  # type: ignore[union-attr]
+                changes.append(Change(commit.sha, commit.date, commit.subject, code, name, diff,
+                                      restored))
+            if new is None:
+                self.versions.pop(code, None)
+            else:
+                self.versions[code] = new
+        return changes
+
+
+def _lists_of(version: TownVersion | None, kind: str) -> dict[str, Any]:
+    if version is None:
+        return {}
+    return {kind: [data for k, data in version.items.values() if k == kind]}
+
+
+@dataclass
+class _Cache:
+    parsed: dict[str, Any] = field(default_factory=dict)
+    commits: dict[str, tuple[list[Change], list[str]]] = field(default_factory=dict)
+
+
+def _load_cache(path: Path, warnings: list[str]) -> _Cache:
+    if not path.is_file():
+        return _Cache()
+    try:
+        with path.open("rb") as handle:
+            version, cache = pickle.load(handle)
+        if version == CACHE_VERSION and isinstance(cache, _Cache):
+            return cache
+    except Exception:  # a corrupt cache is rebuilt, never trusted
+        warnings.append(f"历史缓存 {path} 已损坏，已重新生成")
+    return _Cache()
+
+
+def _save_cache(path: Path, cache: _Cache) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("wb") as handle:
+        pickle.dump((CACHE_VERSION, cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)
+
+
+def read_site_history(root: Path, content_dir: str, cache_dir: Path | None) -> History:
+    """The history of ``content_dir``; never raises for a missing or odd repository."""
+    status = read_status(root, content_dir)
+    warnings: list[str] = []
+    if not status.in_git:
+        return History(status, warnings=("不在 git 仓库中：无法生成变更记录，页面不显示日期",))
+    if status.empty:
+        return History(status, warnings=("git 仓库还没有提交：无法生成变更记录",))
+    if status.shallow:
+        warnings.append("这是浅克隆（shallow clone）：变更记录不完整，页面将注明“历史不完整”；"
+                        "请使用完整历史（如 CI 中 fetch-depth: 0）")
+    if status.dirty:
+        warnings.append("content/ 中有未提交的修改：这些修改不会出现在变更记录中")
+    try:
+        commits = read_history(root, content_dir)
+    except GitError as err:
+        return History(status, warnings=(*warnings, str(err)))
+    cache_path = cache_dir / "history.pickle" if cache_dir else None
+    cache = _load_cache(cache_path, warnings) if cache_path else _Cache()
+    changes = _replay(root, commits, content_dir, cache, warnings)
+    if cache_path:
+        _save_cache(cache_path, cache)
+    return index_changes(status, changes, warnings)
+
+
+def _chain_keys(commits: list[Commit]) -> list[str]:
+    """A key per commit that names it and every commit before it (its replay state)."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    keys = []
+    for commit in commits:
+        digest.update(commit.sha.encode())
+        keys.append(digest.hexdigest())
+    return keys
+
+
+def _replay(root: Path, commits: list[Commit], content_dir: str, cache: _Cache,
+            warnings: list[str]) -> list[Change]:
+    """Changes of every commit; a fully cached chain needs no blob at all."""
+    keys = _chain_keys(commits)
+    changes: list[Change] = []
+    if all(k in cache.commits for k in keys):
+        for key in keys:
+            found, found_warnings = cache.commits[key]
+            changes += found
+            warnings += found_warnings
+        return changes
+    with BlobReader(root) as reader:
+        replay = _Replay(reader, cache.parsed)
+        for commit, key in zip(commits, keys, strict=True):
+            before = len(replay.warnings)
+            found = replay.apply(commit, content_dir)
+            cache.commits[key] = (found, replay.warnings[before:])
+            changes += found
+        warnings += replay.warnings
+    return changes

@@ -1,0 +1,118 @@
+"""Presenters for change history: item records, town timelines, recent changes, feeds.
+
+Dates are shown in Asia/Shanghai (UTC+8, no daylight saving since 1991). Three
+dates stay apart: when the record changed (the commit), when it was approved
+(文号 in the data) and when it takes effect (effective_from in the data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from . import urls
+from .catalogue import Catalogue
+from .changes import TOWN_ITEM
+from .history import Change, History
+from .views import Labels
+
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+ACTIONS = {"added": "新增", "removed": "删除", "changed": "修改", "moved": "移动",
+           "restored": "恢复"}
+KINDS = {"powers": "赋权事项", "duties": "职责任务", "institutions": "机构", TOWN_ITEM: "镇街信息"}
+
+
+def local(iso: str) -> datetime:
+    return datetime.fromisoformat(iso).astimezone(SHANGHAI)
+
+
+def day(iso: str) -> str:
+    return local(iso).strftime("%Y-%m-%d")
+
+
+def stamp(iso: str) -> str:
+    return local(iso).strftime("%Y-%m-%d %H:%M")
+
+
+def _label(labels: Labels, kind: str, name: str) -> str:
+    try:
+        return labels(kind, name)
+    except KeyError:
+        return name
+
+
+def change_view(change: Change, labels: Labels, slug: str | None) -> dict[str, Any]:
+    diff = change.diff
+    action = "restored" if change.restored else diff.action
+    url = None
+    if slug is not None:
+        url = urls.town_url(slug) if diff.kind == TOWN_ITEM else \
+            urls.item_url(slug, diff.kind, diff.item_id)
+    return {
+        "date": day(change.date), "time": stamp(change.date), "iso": local(change.date).isoformat(),
+        "subject": change.subject, "short": change.short, "sha": change.sha,
+        "action": ACTIONS[action], "kind": KINDS[diff.kind], "name": diff.name, "url": url,
+        "fields": [(_label(labels, diff.kind, f.field), f.old, f.new) for f in diff.fields],
+        "major": diff.major, "document_number": diff.document_number,
+        "effective_from": diff.effective_from, "town": change.town_name,
+        "id": f"{change.sha[:12]}-{change.town_code}-{diff.kind}-{diff.item_id}",
+    }
+
+
+def item_record(history: History, code: str, item_id: str, labels: Labels, slug: str
+                ) -> dict[str, Any]:
+    """首次发布, 最近更新 (major changes only) and the change list, newest first."""
+    changes = history.item(code, item_id)
+    first = next((c for c in changes if c.diff.action == "added"), None)
+    major = [c for c in changes if c.diff.major]
+    return {
+        "complete": history.complete, "known": bool(changes),
+        "first": day(first.date) if first else None,
+        "updated": day(major[-1].date) if major else None,
+        "entries": [change_view(c, labels, slug) for c in reversed(changes)],
+    }
+
+
+def slug_of_code(catalogue: Catalogue) -> dict[str, str]:
+    return {t.facts.code: t.slug for t in catalogue.towns}
+
+
+def commit_groups(changes: Iterable[Change], labels: Labels, slugs: dict[str, str],
+                  limit: int | None = None) -> list[dict[str, Any]]:
+    """Changes grouped by commit and town, newest commit first."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for change in changes:
+        key = (change.sha, change.town_code)
+        slug = slugs.get(change.town_code)
+        group = groups.get(key)
+        if group is None:
+            group = {"date": day(change.date), "time": stamp(change.date),
+                     "iso": local(change.date).isoformat(), "subject": change.subject,
+                     "short": change.short, "sha": change.sha, "town": change.town_name,
+                     "town_url": urls.town_url(slug) if slug else None,
+                     "timeline_url": timeline_url(slug) if slug else None,
+                     "entries": [], "code": change.town_code}
+            groups[key] = group
+        group["entries"].append(change_view(change, labels, slug))
+    ordered = sorted(groups.values(), key=lambda g: (g["iso"], g["sha"], g["code"]),
+                     reverse=True)
+    return ordered[:limit] if limit else ordered
+
+
+def feed_context(groups: list[dict[str, Any]], title: str, page_url: str, feed: str,
+                 base_url: str) -> dict[str, Any]:
+    """What an Atom feed needs; entry ids are stable (commit, town) pairs."""
+    updated = groups[0]["iso"] if groups else "1970-01-01T08:00:00+08:00"
+    entries = [dict(g, entry_id=f"{base_url}{feed}#{g['sha'][:12]}-{g['code']}",
+                    link=base_url + (g["timeline_url"] or page_url)) for g in groups[:50]]
+    return {"title": title, "id": base_url + feed, "self_url": base_url + feed,
+            "alternate": base_url + page_url, "updated": updated, "entries": entries}
+
+
+def timeline_url(slug: str) -> str:
+    return f"towns/{slug}/changes/"
+
+
+def feed_url(slug: str | None) -> str:
+    return f"towns/{slug}/changes.xml" if slug else "changes.xml"
