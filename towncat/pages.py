@@ -9,9 +9,14 @@ from typing import Any
 from . import jsonld, overview, urls
 from .catalogue import Catalogue
 from .changes import TOWN_ITEM
+from .changes import TownVersion
+from .editions import EDITIONS, EditionRef, diff_editions
 from .history import History
 from .timeline import (
+    ACTIONS,
+    KINDS,
     change_view,
+    day,
     commit_groups,
     feed_url,
     item_record,
@@ -50,8 +55,8 @@ DUTY_KINDS = ["主体责任", "配合责任", "基本履职事项", "配合履�
 INSTITUTION_KINDS = ["党政工作机构", "事业单位", "派驻机构", "其他"]
 
 
-def build_pages(catalogue: Catalogue, config: Config, labels: Labels, history: History
-                ) -> Iterator[Page]:
+def build_pages(catalogue: Catalogue, config: Config, labels: Labels, history: History,
+                *, searchable: bool = True) -> Iterator[Page]:
     """Home, counties, towns with their lists, items and offices, then city pages."""
     yield home_page(catalogue, history, labels)
     for county in catalogue.region.counties:
@@ -62,7 +67,7 @@ def build_pages(catalogue: Catalogue, config: Config, labels: Labels, history: H
     yield overview.overview_page(catalogue)
     yield overview.compare_page(catalogue)
     yield data_page(catalogue)
-    yield search_page(catalogue)
+    yield search_page(catalogue, searchable)
     yield not_found_page()
 
 
@@ -343,9 +348,10 @@ def data_page(catalogue: Catalogue) -> Page:
                 description="全部清单的 JSON、CSV 数据和 JSON Schema 模式文件")
 
 
-def search_page(catalogue: Catalogue) -> Page:
+def search_page(catalogue: Catalogue, searchable: bool = True) -> Page:
     filters = ["区县", "镇街", "类别", "事项类型", "承办机构"]
-    context = {"bundles": [b.path for b in plan_bundles(catalogue)], "filters": filters}
+    bundles = [b.path for b in plan_bundles(catalogue)] if searchable else []
+    context = {"bundles": bundles, "filters": filters}
     return Page(urls.SEARCH, "search.html", "搜索", context, sample=any_sample(catalogue),
                 breadcrumbs=(("首页", urls.HOME), ("搜索", urls.SEARCH)),
                 description="搜索全部镇街的事项和机构")
@@ -353,3 +359,20 @@ def search_page(catalogue: Catalogue) -> Page:
 
 def not_found_page() -> Page:
     return Page(urls.NOT_FOUND, "404.html", "页面未找到", {})
+
+
+def editions_page(built: list[tuple[EditionRef, dict[str, TownVersion]]]) -> Page:
+    """Every published edition, newest first, with what changed since the one before."""
+    editions = []
+    previous: dict[str, TownVersion] = {}
+    for edition, versions in built:
+        towns = [{"name": version.name, "entries": [
+                    {"action": ACTIONS[d.action], "kind": KINDS[d.kind], "name": d.name,
+                     "fields": [(f.field, f.old, f.new) for f in d.fields]} for d in diffs]}
+                 for version, diffs in diff_editions(previous, versions)] if previous else []
+        editions.append({"name": edition.name, "tag": edition.tag, "date": day(edition.date),
+                         "url": edition.prefix, "towns": towns, "first": not previous})
+        previous = versions
+    return Page(EDITIONS, "editions.html", "历史版本", {"editions": editions[::-1]},
+                breadcrumbs=(("首页", urls.HOME), ("历史版本", EDITIONS)),
+                description="已发布的各版清单及版本之间的变更")

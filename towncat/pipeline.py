@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,15 +12,17 @@ from . import urls
 from .catalogue import Catalogue, build_catalogue
 from .config import Config
 from .content import load_content
+from .changes import TownVersion
 from .datafiles import build_data_files
+from .editions import EditionRef, find_editions, materialize, read_tree, versions_of
 from .history import History, read_site_history
-from .pages import build_pages
+from .pages import build_pages, editions_page
 from .problems import Problem, count_by_severity
 from .render import make_environment, render_page, render_robots, render_sitemap
 from .schema import load_schemas
 from .search import add_search_chars, index_site, plan_bundles
 from .validate import validate_catalogue
-from .timeline import commit_groups, feed_context, feed_url, slug_of_code, timeline_url
+from .timeline import commit_groups, day, feed_context, feed_url, slug_of_code, timeline_url
 from .views import Labels, build_labels
 from .write import OutputError, write_site
 
@@ -53,13 +56,17 @@ class BuildResult:
 
 
 def render_site(root: Path, config: Config, catalogue: Catalogue, history: History,
-                progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, bytes], int]:
-    """Every output file in memory: pages, feeds, data downloads, sitemap, robots, assets."""
+                progress: Callable[[int, int], None] | None = None,
+                edition: EditionRef | None = None) -> tuple[dict[str, bytes], int]:
+    """Every output file in memory: pages, feeds, data downloads, sitemap, robots, assets.
+
+    For an ``edition`` snapshot: its pages and data, with the edition banner, and no
+    feeds, sitemap or search index of its own."""
     schemas = load_schemas(root / config.schema_dir)
     env = make_environment(root / config.template_dir)
     labels = build_labels(schemas)
-    pages = list(build_pages(catalogue, config, labels, history))
-    nav = navigation(history)
+    pages = list(build_pages(catalogue, config, labels, history, searchable=edition is None))
+    nav = navigation(history, edition)
     files: dict[str, bytes] = {}
     for number, page in enumerate(pages, start=1):
         html = render_page(env, page, config, nav)
@@ -71,10 +78,11 @@ def render_site(root: Path, config: Config, catalogue: Catalogue, history: Histo
     for path, data in build_data_files(catalogue, config.base_url,
                                        root / config.schema_dir).items():
         add_file(files, path, data)
-    for path, feed in build_feeds(catalogue, history, labels, config.base_url):
-        add_file(files, path, env.get_template("atom.xml").render(**feed).encode("utf-8"))
-    add_file(files, "sitemap.xml", render_sitemap(pages, config.base_url).encode())
-    add_file(files, "robots.txt", render_robots(config.base_url).encode())
+    if edition is None:
+        for path, feed in build_feeds(catalogue, history, labels, config.base_url):
+            add_file(files, path, env.get_template("atom.xml").render(**feed).encode("utf-8"))
+        add_file(files, "sitemap.xml", render_sitemap(pages, config.base_url).encode())
+        add_file(files, "robots.txt", render_robots(config.base_url).encode())
     for path, data in read_assets(root / config.static_dir).items():
         add_file(files, path, data)
     return files, len(pages)
@@ -87,12 +95,15 @@ def add_file(files: dict[str, bytes], path: str, data: bytes) -> None:
     files[path] = data
 
 
-def navigation(history: History) -> dict[str, Any]:
+def navigation(history: History, edition: EditionRef | None = None) -> dict[str, Any]:
     links = [{"title": "首页", "url": urls.HOME}, {"title": "全市概览", "url": urls.OVERVIEW},
              {"title": "事项对比", "url": urls.COMPARE}, {"title": "最近变更", "url": urls.CHANGES},
              {"title": "数据下载", "url": urls.DATA}, {"title": "搜索", "url": urls.SEARCH}]
-    return {"links": links, "history_complete": history.complete,
-            "history_note": history_note(history)}
+    banner = None
+    if edition is not None:
+        banner = {"name": edition.name, "date": day(edition.date), "tag": edition.tag}
+    return {"links": links, "history_note": None if edition else history_note(history),
+            "edition": banner}
 
 
 def history_note(history: History) -> str | None:
@@ -136,11 +147,45 @@ def run_build(root: Path, config: Config,
     if check.catalogue is None or check.failed(strict=strict):
         return BuildResult(check)
     history = read_site_history(root, config.content_dir, root / config.cache_dir)
+    if strict and history.status.shallow:
+        return BuildResult(check, warnings=(*history.warnings, "--strict：浅克隆不能用于发布"))
     files, pages = render_site(root, config, check.catalogue, history, progress)
+    edition_files, edition_warnings = render_editions(root, config, history)
+    for path, data in edition_files.items():
+        add_file(files, path, data)
     bundles = plan_bundles(check.catalogue) if search else []
 
     def finish(staging: Path) -> None:
         index_site(staging, bundles)
 
     write_site(root / config.output_dir, files, before_swap=finish if bundles else None)
-    return BuildResult(check, pages, len(files), history.warnings)
+    return BuildResult(check, pages, len(files), (*history.warnings, *edition_warnings))
+
+
+def render_editions(root: Path, config: Config, history: History
+                    ) -> tuple[dict[str, bytes], list[str]]:
+    """Every edition snapshot under ``editions/<name>/`` and the editions page."""
+    if not history.status.in_git or history.status.empty:
+        return {}, []
+    editions, warnings = find_editions(root, config.edition_tags)
+    files: dict[str, bytes] = {}
+    built: list[tuple[EditionRef, dict[str, TownVersion]]] = []
+    for edition in editions:
+        with tempfile.TemporaryDirectory(prefix="towncat-edition-") as folder:
+            materialize(root, read_tree(root, edition.sha, config.content_dir), Path(folder))
+            snapshot = replace(config, content_dir=str(Path(folder) / config.content_dir),
+                               base_url=config.base_url + edition.prefix)
+            check = run_check(root, snapshot)
+            if check.catalogue is None:
+                warnings.append(f"版本 {edition.tag} 的内容不符合现行格式，未生成快照")
+                continue
+            rendered, _ = render_site(root, snapshot, check.catalogue, History(history.status),
+                                      edition=edition)
+            files.update({edition.prefix + path: data for path, data in rendered.items()})
+            built.append((edition, versions_of(Path(folder), config.content_dir)))
+    if built:
+        env = make_environment(root / config.template_dir)
+        page = editions_page(built)
+        html = render_page(env, page, config, navigation(history))
+        files[urls.output_path(page.url)] = html.encode("utf-8")
+    return files, warnings

@@ -32,7 +32,8 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
 def page_globals(page: Page, config: Config, nav: Mapping[str, Any]) -> dict[str, Any]:
     root = config.base_path if page.url == urls.NOT_FOUND else urls.root_prefix(page.url)
     return {"page": page, "root": root, "site": config, "nav": nav["links"],
-            "history_note": nav["history_note"], "canonical": config.base_url + page.url}
+            "history_note": nav["history_note"], "snapshot": nav.get("edition"),
+            "canonical": config.base_url + page.url}
 
 
 def render_page(env: jinja2.Environment, page: Page, config: Config,

@@ -1,0 +1,105 @@
+"""Published editions: git tags such as ``edition/2024`` frozen as browsable snapshots.
+
+Each edition is read from its own tree (one ``git ls-tree`` and the blobs it
+names), so the cost grows with the number of editions, never with the number
+of commits. Changes between consecutive editions are semantic diffs by item id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .changes import LIST_KINDS, ItemDiff, TownVersion, build_version, diff_versions
+from .gitlog import BlobReader, GitError, Runner, read_tags, run_git
+from .loader import decode_bytes, parse_yaml
+
+EDITIONS = "editions/"
+_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class EditionRef:
+    name: str  # URL name: the tag without its prefix, e.g. "2024"
+    tag: str
+    sha: str
+    date: str  # commit date of the tagged commit
+
+    @property
+    def prefix(self) -> str:
+        return f"{EDITIONS}{self.name}/"
+
+
+def find_editions(root: Path, pattern: str, run: Runner = run_git
+                  ) -> tuple[list[EditionRef], list[str]]:
+    """Editions from tags matching ``pattern``, oldest first, and warnings for bad names."""
+    try:
+        tags = read_tags(root, pattern, run)
+    except (GitError, FileNotFoundError):
+        return [], []
+    editions, warnings = [], []
+    stem = pattern.split("*")[0]
+    for tag, sha, date in tags:
+        name = tag.removeprefix(stem).lower()
+        if _NAME.match(name):
+            editions.append(EditionRef(name, tag, sha, date))
+        else:
+            warnings.append(f"版本标签 {tag} 的名称不能用作网址（只能用小写字母、数字和连字符），已跳过")
+    return editions, warnings
+
+
+def read_tree(root: Path, sha: str, content_dir: str, run: Runner = run_git
+              ) -> dict[str, str]:
+    """{path: blob id} of every file under ``content_dir`` at commit ``sha``."""
+    raw = run(["ls-tree", "-r", "-z", "--full-tree", sha, "--", content_dir], root)
+    tree = {}
+    for entry in raw.split("\0"):
+        if entry:
+            meta, path = entry.split("\t", 1)
+            if meta.split()[1] == "blob":
+                tree[path] = meta.split()[2]
+    return tree
+
+
+def materialize(root: Path, tree: Mapping[str, str], target: Path) -> None:
+    """Write the files of ``tree`` under ``target`` (a temporary folder)."""
+    with BlobReader(root) as reader:
+        for path, blob in sorted(tree.items()):
+            destination = target / path
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(reader.read(blob))
+
+
+def versions_of(folder: Path, content_dir: str) -> dict[str, TownVersion]:
+    """Every town of a content folder as a version, by NBS code (for edition diffs)."""
+    versions = {}
+    towns = folder / content_dir / "towns"
+    for town_dir in sorted(p for p in towns.iterdir() if p.is_dir()) if towns.is_dir() else []:
+        parsed = {kind: _parse(town_dir / f"{kind}.yaml") for kind in ("town", *LIST_KINDS)}
+        facts = parsed["town"]
+        if isinstance(facts, dict) and isinstance(facts.get("code"), str):
+            lists = {k: v for k, v in parsed.items() if k != "town" and isinstance(v, dict)}
+            versions[facts["code"]] = build_version(facts["code"], town_dir.name, facts, lists)
+    return versions
+
+
+def _parse(path: Path) -> Any:
+    if not path.is_file():
+        return None
+    text, _ = decode_bytes(path.read_bytes(), str(path))
+    parsed = parse_yaml(text, str(path)) if text is not None else None
+    return parsed.value if parsed is not None and not parsed.problems else None
+
+
+def diff_editions(old: Mapping[str, TownVersion], new: Mapping[str, TownVersion]
+                  ) -> list[tuple[TownVersion, list[ItemDiff]]]:
+    """Per town (in code order), what changed from one edition to the next."""
+    result = []
+    for code in sorted(set(old) | set(new)):
+        diffs = diff_versions(old.get(code), new.get(code))
+        if diffs:
+            result.append((new.get(code) or old[code], diffs))
+    return result
