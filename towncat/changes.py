@@ -82,7 +82,7 @@ def show(value: Any) -> str:
         return "，".join(f"{k}：{show(v)}" for k, v in value.items())
     if isinstance(value, list):
         return "；".join(show(v) for v in value) or "（无）"
-    return str(value)
+    return " ".join(str(value).split())
 
 
 def _field_diffs(old: Mapping[str, Any], new: Mapping[str, Any], old_offices: Mapping[str, str],

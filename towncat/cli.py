@@ -18,6 +18,8 @@ from .config import Config, ConfigError, load_config
 from .pipeline import CheckResult, run_build, run_check
 from .problems import count_by_severity, format_problem
 from .reference import render_readme
+from .editions import diff_editions, render_diff_summary, versions_at, versions_of
+from .gitlog import GitError
 from .search import SearchIndexError
 from .schema import load_schemas
 
@@ -37,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="生成网站，在本机预览，内容变化时自动重新生成")
     serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     serve.add_argument("--no-search", action="store_true", help="不生成搜索索引（更快）")
+    diff = commands.add_parser("diff", help="列出两个版本之间清单内容的变化（按事项，而非按文字）")
+    diff.add_argument("old", help="旧版本（git 提交、分支或标签，如 origin/main）")
+    diff.add_argument("new", nargs="?", default=None, help="新版本（默认：当前工作区的文件）")
     docs = commands.add_parser("docs", help="根据模式文件更新 README 中的字段表和问题代码表")
     docs.add_argument("--check", action="store_true", help="只检查 README 是否最新，不写入")
     return parser
@@ -114,9 +119,24 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         from .serve import serve
 
         return serve(root, config, args.port, not args.no_search, out)
+    if args.command == "diff":
+        return diff_command(root, config, args.old, args.new, out)
     if args.command == "docs":
         return update_readme(root, config, check_only=args.check, out=out)
     raise AssertionError(args.command)
+
+
+def diff_command(root: Path, config: Config, old: str, new: str | None, out: TextIO) -> int:
+    """A Markdown summary of the catalogue changes between two revisions, for reviewers."""
+    try:
+        before = versions_at(root, old, config.content_dir)
+        after = versions_at(root, new, config.content_dir) if new else \
+            versions_of(root, config.content_dir)
+    except GitError as err:
+        print(f"无法读取版本：{err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(render_diff_summary(diff_editions(before, after), old, new or "工作区"), file=out)
+    return EXIT_OK
 
 
 def update_readme(root: Path, config: Config, *, check_only: bool, out: TextIO) -> int:

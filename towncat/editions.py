@@ -73,25 +73,50 @@ def materialize(root: Path, tree: Mapping[str, str], target: Path) -> None:
             destination.write_bytes(reader.read(blob))
 
 
-def versions_of(folder: Path, content_dir: str) -> dict[str, TownVersion]:
-    """Every town of a content folder as a version, by NBS code (for edition diffs)."""
+def versions_at(root: Path, rev: str, content_dir: str, run: Runner = run_git
+                ) -> dict[str, TownVersion]:
+    """Every town at revision ``rev``, by NBS code, read straight from git's objects."""
+    sha = run(["rev-parse", "--verify", f"{rev}^{{commit}}"], root).strip()
+    tree = read_tree(root, sha, content_dir, run)
+    files: dict[str, dict[str, Any]] = {}
+    with BlobReader(root) as reader:
+        for path, blob in sorted(tree.items()):
+            parts = path.split("/")
+            if len(parts) == 4 and parts[1] == "towns" and parts[3].endswith(".yaml"):
+                files.setdefault(parts[2], {})[parts[3][:-5]] = _parse_text(
+                    reader.read(blob), path)
+    return _versions(files)
+
+
+def _versions(files: Mapping[str, Mapping[str, Any]]) -> dict[str, TownVersion]:
     versions = {}
-    towns = folder / content_dir / "towns"
-    for town_dir in sorted(p for p in towns.iterdir() if p.is_dir()) if towns.is_dir() else []:
-        parsed = {kind: _parse(town_dir / f"{kind}.yaml") for kind in ("town", *LIST_KINDS)}
-        facts = parsed["town"]
+    for slug, parsed in sorted(files.items()):
+        facts = parsed.get("town")
         if isinstance(facts, dict) and isinstance(facts.get("code"), str):
-            lists = {k: v for k, v in parsed.items() if k != "town" and isinstance(v, dict)}
-            versions[facts["code"]] = build_version(facts["code"], town_dir.name, facts, lists)
+            lists = {k: v for k, v in parsed.items() if k in LIST_KINDS and isinstance(v, dict)}
+            versions[facts["code"]] = build_version(facts["code"], slug, facts, lists)
     return versions
 
 
-def _parse(path: Path) -> Any:
-    if not path.is_file():
-        return None
-    text, _ = decode_bytes(path.read_bytes(), str(path))
-    parsed = parse_yaml(text, str(path)) if text is not None else None
+def _parse_text(raw: bytes, source: str) -> Any:
+    text, _ = decode_bytes(raw, source)
+    parsed = parse_yaml(text, source) if text is not None else None
     return parsed.value if parsed is not None and not parsed.problems else None
+
+
+def versions_of(folder: Path, content_dir: str) -> dict[str, TownVersion]:
+    """Every town of a content folder as a version, by NBS code (for edition diffs)."""
+    """Every town of a content folder on disk, by NBS code."""
+    towns = folder / content_dir / "towns"
+    files = {
+        town_dir.name: {kind: _parse_text((town_dir / f"{kind}.yaml").read_bytes(),
+                                          str(town_dir / f"{kind}.yaml"))
+                        for kind in ("town", *LIST_KINDS)
+                        if (town_dir / f"{kind}.yaml").is_file()}
+        for town_dir in (sorted(p for p in towns.iterdir() if p.is_dir())
+                         if towns.is_dir() else [])
+    }
+    return _versions(files)
 
 
 def diff_editions(old: Mapping[str, TownVersion], new: Mapping[str, TownVersion]
@@ -103,3 +128,25 @@ def diff_editions(old: Mapping[str, TownVersion], new: Mapping[str, TownVersion]
         if diffs:
             result.append((new.get(code) or old[code], diffs))
     return result
+
+
+def render_diff_summary(towns: list[tuple[TownVersion, list[ItemDiff]]], old: str, new: str
+                        ) -> str:
+    """Markdown for a pull request: per town, items added, removed and changed."""
+    from .timeline import ACTIONS, KINDS
+
+    if not towns:
+        return f"### 清单变更（{old} → {new}）\n\n清单内容没有变化。"
+    lines = [f"### 清单变更（{old} → {new}）", "",
+             "| 镇街 | 新增 | 删除 | 修改 |", "|---|---|---|---|"]
+    for version, diffs in towns:
+        count = {a: sum(1 for d in diffs if d.action == a) for a in ("added", "removed")}
+        changed = len(diffs) - count["added"] - count["removed"]
+        lines.append(f"| {version.name} | {count['added']} | {count['removed']} | {changed} |")
+    for version, diffs in towns:
+        lines += ["", f"#### {version.name}", ""]
+        for d in diffs:
+            lines.append(f"- {ACTIONS[d.action]} {KINDS[d.kind]} `{d.item_id or version.slug}` "
+                         f"{d.name}{'' if d.major else '（文字修改）'}")
+            lines += [f"  - {f.field}：{f.old} → {f.new}" for f in d.fields]
+    return "\n".join(lines)
