@@ -110,6 +110,9 @@ def build_command(root: Path, config: Config, strict: bool, search: bool, out: T
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     root = args.root.resolve()
+    if not root.is_dir():
+        print(f"项目目录不存在：{root}", file=sys.stderr)
+        return EXIT_USAGE
     config = load_config(root)
     if args.command == "check":
         return report_check(run_check(root, config), args.strict, out)

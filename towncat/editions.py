@@ -54,7 +54,7 @@ def find_editions(root: Path, pattern: str, run: Runner = run_git
 def read_tree(root: Path, sha: str, content_dir: str, run: Runner = run_git
               ) -> dict[str, str]:
     """{path: blob id} of every file under ``content_dir`` at commit ``sha``."""
-    raw = run(["ls-tree", "-r", "-z", "--full-tree", sha, "--", content_dir], root)
+    raw = run(["ls-tree", "-r", "-z", sha, "--", content_dir], root)  # paths relative to root
     tree = {}
     for entry in raw.split("\0"):
         if entry:

@@ -79,7 +79,7 @@ def parse_git_log(raw: str) -> list[Commit]:
 
 def read_history(root: Path, content_dir: str, run: Runner = run_git) -> list[Commit]:
     """First-parent history of ``content_dir``, oldest first, with each commit's file blobs."""
-    raw = run(["log", "--first-parent", "--diff-merges=first-parent", "-z", "--raw",
+    raw = run(["log", "--first-parent", "--diff-merges=first-parent", "-z", "--raw", "--relative",
                "--no-renames", "--no-abbrev", "--reverse", f"--format={LOG_FORMAT}", "--",
                content_dir], root)
     return parse_git_log(raw)

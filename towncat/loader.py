@@ -71,7 +71,8 @@ def decode_bytes(raw: bytes, source_name: str) -> tuple[str | None, list[Problem
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
-        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, err.start) + 1
+        column = len(raw[line_start:err.start].decode("utf-8", "replace")) + 1
         hint = "文件不是 UTF-8 编码"
         try:
             raw.decode("gb18030")
@@ -81,9 +82,15 @@ def decode_bytes(raw: bytes, source_name: str) -> tuple[str | None, list[Problem
         return None, [Problem(source_name, line, column, "not-utf8", "", hint)]
 
 
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def _line_col(text: str, offset: int) -> Position:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    """1-based line and column of ``offset``; CRLF, CR and LF each end a line, as in YAML."""
+    line, start = 1, 0
+    for match in _BREAK.finditer(text, 0, offset):
+        line, start = line + 1, match.end()
+    return line, offset - start + 1
 
 
 def find_text_problems(text: str, source_name: str) -> list[Problem]:
@@ -188,10 +195,15 @@ class _Builder:
             self.problem(event, "anchor-alias", path, f"使用了锚点 &{event.anchor}，请删除")
         tag = getattr(event, "tag", None)
         if tag is not None:
-            self.problem(event, "tag", path, f"使用了标签 {tag}，请删除；需要文字时请加引号")
-        if depth > MAX_DEPTH and not self.too_deep_reported:
-            self.too_deep_reported = True
-            self.problem(event, "too-deep", path, f"嵌套超过 {MAX_DEPTH} 层，请简化结构")
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            self.problem(event, "tag", path, f"使用了标签 {shown}，请删除；需要文字时请加引号")
+        if depth > MAX_DEPTH:
+            if not self.too_deep_reported:
+                self.too_deep_reported = True
+                self.problem(event, "too-deep", path, f"嵌套超过 {MAX_DEPTH} 层，请简化结构")
+            if isinstance(event, yaml.CollectionStartEvent):
+                self.skip_collection()
+            return None
         if isinstance(event, yaml.ScalarEvent):
             if event.style is None or event.style == "":
                 return None if event.value in _NULLS else Plain(event.value)
@@ -201,6 +213,17 @@ class _Builder:
         if isinstance(event, yaml.MappingStartEvent):
             return self.mapping(path, depth)
         raise AssertionError(f"unexpected YAML event {event!r}")  # libyaml guarantees order
+
+    def skip_collection(self) -> None:
+        """Step over the rest of a collection without recursion (it is too deep to build)."""
+        open_collections = 1
+        while open_collections:
+            event = self.events[self.index]
+            self.index += 1
+            if isinstance(event, yaml.CollectionStartEvent):
+                open_collections += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                open_collections -= 1
 
     def sequence(self, path: Path_, depth: int) -> list[Any]:
         items: list[Any] = []
@@ -222,8 +245,11 @@ class _Builder:
             key = key_event.value
             mark = key_event.start_mark
             self.parsed.key_positions[(*path, key)] = (mark.line + 1, mark.column + 1)
-            if key_event.anchor is not None or key_event.tag is not None:
-                self.problem(key_event, "tag", (*path, key), "键名上不能使用锚点或标签")
+            if key_event.anchor is not None:
+                self.problem(key_event, "anchor-alias", (*path, key),
+                             f"键名上使用了锚点 &{key_event.anchor}，请删除")
+            if key_event.tag is not None:
+                self.problem(key_event, "tag", (*path, key), "键名上不能使用标签，请删除")
             if key in result:
                 self.problem(
                     key_event, "duplicate-key", (*path, key),

@@ -153,7 +153,7 @@ class _Checker:
             self.report(path, "empty-value", "值不能为空")
         elif len(text) > node.get("maxLength", 10**9):
             self.report(path, "too-long", f"文字过长：{len(text)} 字，上限 {node['maxLength']} 字")
-        elif "pattern" in node and not re.search(node["pattern"], text):
+        elif "pattern" in node and not _pattern(node["pattern"]).fullmatch(text):
             code = node.get("x-problem", "bad-format")
             self.report(path, code, _pattern_message(code, text, node))
         elif node.get("format") == "date" and not _is_iso_date(text):
@@ -178,6 +178,12 @@ class _Checker:
             return _BOOLEANS[value]
         self.wrong_type("boolean", value, path)
         return value
+
+
+@cache
+def _pattern(source: str) -> re.Pattern[str]:
+    """Our patterns are anchored; matched whole (no trailing newline) and with ASCII digits."""
+    return re.compile(source, re.ASCII)
 
 
 def _append(problem: Problem, text: str) -> Problem:

@@ -43,10 +43,13 @@ def validate_catalogue(documents: list[Document]) -> list[Problem]:
         problems += _check_region(region)
         problems += _check_towns(region, towns)
     institutions = {d.town: d for d in lists if d.kind == "institutions"}
+    # a town whose institutions.yaml exists but is invalid: its references are not judged
+    unjudged = {d.town for d in documents if d.kind == "institutions" and not d.valid}
     for doc in lists:
         problems += _check_ids(doc)
         problems += _check_dates(doc)
-        problems += _check_office_refs(doc, institutions.get(doc.town))
+        if doc.town not in unjudged:
+            problems += _check_office_refs(doc, institutions.get(doc.town))
         if doc.kind == "institutions":
             problems += _check_covered_towns(doc, slugs)
     problems += _check_sources(towns, lists)
@@ -173,9 +176,9 @@ def _check_covered_towns(doc: Document, slugs: set[str]) -> Iterator[Problem]:
 
 
 def _check_sources(towns: list[Document], lists: list[Document]) -> Iterator[Problem]:
-    sample = {d.town for d in towns if d.data["sample"]}
+    official = {d.town for d in towns if not d.data["sample"]}  # only valid town files count
     for doc in lists:
-        if doc.town in sample:
+        if doc.town not in official:
             continue
         if not doc.data.get("sources") and not doc.data.get("approval"):
             yield Problem(doc.source, 1, 1, "missing-sources", "",
