@@ -82,7 +82,7 @@ def report_check(result: CheckResult, strict: bool, out: TextIO) -> int:
 def _progress(done: int, total: int) -> None:
     if sys.stderr.isatty():
         end = "\n" if done == total else ""
-        print(f"\r渲染页面 {done}/{total}", end=end, file=sys.stderr, flush=True)
+        print(f"\r渲染镇街 {done}/{total}", end=end, file=sys.stderr, flush=True)
 
 
 def build_command(root: Path, config: Config, strict: bool, search: bool, out: TextIO) -> int:
@@ -100,10 +100,14 @@ def build_command(root: Path, config: Config, strict: bool, search: bool, out: T
         print(format_problem(problem), file=out)
     for warning in result.warnings:
         print(f"warning: {warning}", file=out)
-    towns = len(result.check.catalogue.towns) if result.check.catalogue else 0
     warnings = count_by_severity(result.check.problems)[1] + len(result.warnings)
     seconds = time.perf_counter() - started
-    print(f"已生成网站：{towns} 个镇街，{result.pages} 个页面，{result.files} 个文件，"
+    if result.unchanged:
+        print(f"网站已是最新：输入没有变化，{config.output_dir}/ 保持不变（{result.pages} 个页面，"
+              f"用时 {seconds:.1f} 秒）", file=out)
+        return EXIT_OK
+    reused = f"，其中 {result.reused} 个镇街沿用上次结果" if result.reused else ""
+    print(f"已生成网站：{result.towns} 个镇街{reused}，{result.pages} 个页面，{result.files} 个文件，"
           f"{warnings} 个警告，用时 {seconds:.1f} 秒 → {config.output_dir}/", file=out)
     return EXIT_OK
 

@@ -57,12 +57,10 @@ INSTITUTION_KINDS = ["党政工作机构", "事业单位", "派驻机构", "其�
 
 def build_pages(catalogue: Catalogue, config: Config, labels: Labels, history: History,
                 *, searchable: bool = True) -> Iterator[Page]:
-    """Home, counties, towns with their lists, items and offices, then city pages."""
+    """Home, counties and the city pages: every page that is not one town's own."""
     yield home_page(catalogue, history, labels)
     for county in catalogue.region.counties:
         yield county_page(catalogue, county.name, county.slug)
-    for town in catalogue.towns:
-        yield from town_pages(catalogue, town, config, labels, history)
     yield changes_page(catalogue, history, labels)
     yield overview.overview_page(catalogue)
     yield overview.compare_page(catalogue)
@@ -112,8 +110,9 @@ def county_page(catalogue: Catalogue, name: str, slug: str) -> Page:
                 description=f"{catalogue.region.name}{name}所辖镇街")
 
 
-def town_pages(catalogue: Catalogue, town: Town, config: Config, labels: Labels,
-               history: History) -> Iterator[Page]:
+def build_town_pages(catalogue: Catalogue, town: Town, config: Config, labels: Labels,
+                     history: History) -> Iterator[Page]:
+    """One town's pages: the town, its timeline, lists, items, offices, withdrawn items."""
     def record(item_id: str) -> dict[str, Any]:
         return item_record(history, town.facts.code, item_id, labels, town.slug)
 

@@ -42,11 +42,11 @@ def render_page(env: jinja2.Environment, page: Page, config: Config,
     return template.render(**page.context, **page_globals(page, config, nav))
 
 
-def render_sitemap(pages: Iterable[Page], base_url: str) -> str:
+def render_sitemap(page_urls: Iterable[str], base_url: str) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"  <url><loc>{escape(base_url + p.url)}</loc></url>"
-              for p in pages if p.url != urls.NOT_FOUND]
+    lines += [f"  <url><loc>{escape(base_url + url)}</loc></url>"
+              for url in page_urls if url != urls.NOT_FOUND]
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 

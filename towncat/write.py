@@ -1,8 +1,11 @@
-"""The only module that writes the site: all files into a fresh folder, then one swap.
+"""The only module that writes the site: every file into a fresh folder, then one swap.
 
-``write_site`` builds the whole output in a temporary folder beside the target
-and swaps it in at the end, so a failed or interrupted build leaves the previous
-site untouched. Every path is checked to stay inside the output folder first.
+A ``Staging`` folder is made beside the output; files are written (or, when an
+incremental build can reuse them, hard-linked from the previous output) as they
+are produced, so memory does not grow with the size of the site. ``commit``
+swaps the folder in atomically; any failure before that removes it and leaves
+the previous site untouched. Every path is checked to stay inside the folder and
+never to collide with another.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ import ctypes.util
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from types import TracebackType
 
 from .urls import is_safe_path
 
@@ -24,21 +28,96 @@ class OutputError(Exception):
     """An output path that is unsafe, or two things written to one path."""
 
 
-def check_output_paths(files: Mapping[str, bytes]) -> None:
-    """Raise unless every path is relative, normalised and stays inside the site."""
-    bad = sorted(p for p in files if not is_safe_path(p))
-    if bad:
-        raise OutputError("输出路径不安全：" + "、".join(bad[:5]))
+def check_output_path(path: str) -> None:
+    if not is_safe_path(path):
+        raise OutputError(f"输出路径不安全：{path!r}")
+
+
+def check_output_paths(paths: Iterable[str]) -> None:
+    """Raise unless paths are safe and distinct, also ignoring case, and no file is a folder."""
     folded: dict[str, str] = {}
-    for path in sorted(files):
+    ordered = sorted(paths)
+    for path in ordered:
+        check_output_path(path)
         key = path.lower()
         if key in folded:
             raise OutputError(f"两个输出文件只差大小写：{folded[key]} 与 {path}")
         folded[key] = path
-    dirs = {str(Path(p).parent) for p in files}
-    clashes = sorted(p for p in files if p in dirs)
+    folders = {str(Path(p).parent).lower() for p in ordered}
+    clashes = [p for p in ordered if p.lower() in folders]
     if clashes:
         raise OutputError("输出路径既是文件又是目录：" + "、".join(clashes[:5]))
+
+
+class Staging:
+    """A temporary output folder: ``add``/``link`` files, then ``commit`` or discard."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output.absolute()
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.", suffix=".tmp",
+                                            dir=self.output.parent))
+        self.paths: set[str] = set()
+        self._made: set[Path] = set()
+
+    def _target(self, path: str) -> Path:
+        check_output_path(path)
+        if path in self.paths:
+            raise OutputError(f"两个输出文件使用了同一路径：{path}")
+        self.paths.add(path)
+        target = self.folder / path
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        return target
+
+    def add(self, path: str, data: bytes) -> None:
+        self._target(path).write_bytes(data)
+
+    def link(self, path: str, source: Path) -> None:
+        """Reuse an unchanged file of the previous output (a hard link, no copy)."""
+        target = self._target(path)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+    def record(self, paths: Iterable[str]) -> None:
+        """Note files that a worker process wrote into ``folder`` itself."""
+        for path in paths:
+            check_output_path(path)
+            if path in self.paths:
+                raise OutputError(f"两个输出文件使用了同一路径：{path}")
+            self.paths.add(path)
+
+    def commit(self) -> None:
+        check_output_paths(self.paths)
+        os.chmod(self.folder, 0o755)
+        swap_in(self.folder, self.output)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self.folder.exists():
+            self.discard()
+
+
+def write_site(output: Path, files: Mapping[str, bytes],
+               before_swap: Callable[[Path], None] | None = None) -> None:
+    """Replace ``output`` with ``files`` (and what ``before_swap`` adds to the staging folder);
+    on any failure ``output`` is unchanged."""
+    check_output_paths(files)
+    with Staging(output) as staging:
+        for path in sorted(files):
+            staging.add(path, files[path])
+        if before_swap is not None:
+            before_swap(staging.folder)
+        staging.commit()
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -53,35 +132,6 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd = -100
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
     return bool(result == 0)
-
-
-def write_tree(folder: Path, files: Mapping[str, bytes]) -> None:
-    made: set[Path] = set()
-    for path in sorted(files):
-        target = folder / path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(files[path])
-
-
-def write_site(output: Path, files: Mapping[str, bytes],
-               before_swap: Callable[[Path], None] | None = None) -> None:
-    """Replace ``output`` with ``files`` (and what ``before_swap`` adds to the staging folder);
-    on any failure ``output`` is unchanged."""
-    check_output_paths(files)
-    output = output.absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent))
-    try:
-        write_tree(staging, files)
-        if before_swap is not None:
-            before_swap(staging)
-        os.chmod(staging, 0o755)
-        swap_in(staging, output)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
 
 
 def swap_in(staging: Path, output: Path) -> None:

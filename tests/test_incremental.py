@@ -1,0 +1,121 @@
+"""Incremental builds give exactly the bytes of a clean build, and reuse what is unchanged."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+from sitefixture import copy_fixture
+from towncat.cli import main
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()
+            and not p.relative_to(folder).as_posix().startswith("pagefind/")}
+
+
+def build(root: Path, *extra: str) -> str:
+    out = io.StringIO()
+    assert main(["--root", str(root), "build", *extra], out=out) == 0, out.getvalue()
+    return out.getvalue()
+
+
+def clean_build(root: Path) -> dict[str, bytes]:
+    """The same project built from scratch: no previous site, no cache."""
+    fresh = root.parent / "fresh"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("site", ".towncat-cache"))
+    build(fresh, "--no-search")
+    files = snapshot(fresh / "site")
+    shutil.rmtree(fresh)
+    return files
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_no_change_rebuild_does_nothing(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    build(root, "--no-search")
+    before = {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*")}
+    output = build(root, "--no-search")
+    assert "网站已是最新" in output
+    assert {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*")} == before
+
+
+def test_one_town_edit_rerenders_that_town_only_and_matches_a_clean_build(tmp_path: Path
+                                                                          ) -> None:
+    root = copy_fixture(tmp_path)
+    build(root, "--no-search")
+    edit(root / "content/towns/alpha/powers.yaml", "name: 临时占用城市绿化用地审批",
+         "name: 临时占用城市绿地审批")
+    output = build(root, "--no-search")
+    assert "其中 1 个镇街沿用上次结果" in output  # beta was reused, alpha re-rendered
+    assert snapshot(root / "site") == clean_build(root)
+    page = (root / "site/towns/alpha/powers/xk-0001/index.html").read_text(encoding="utf-8")
+    assert "临时占用城市绿地审批" in page
+
+
+def test_template_change_invalidates_every_town(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    templates = tmp_path / "templates"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "templates", templates)
+    toml = root / "towncat.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text("\n".join(
+        f'template_dir = "{templates}"' if line.startswith("template_dir") else line
+        for line in text.splitlines()) + "\n", encoding="utf-8")
+    build(root, "--no-search")
+    edit(templates / "town.html", "<h2 id=\"lists-title\">清单</h2>",
+         "<h2 id=\"lists-title\">全部清单</h2>")
+    output = build(root, "--no-search")
+    assert "沿用上次结果" not in output
+    assert "全部清单" in (root / "site/towns/beta/index.html").read_text(encoding="utf-8")
+    assert snapshot(root / "site") == clean_build(root)
+
+
+def test_config_change_invalidates_every_town(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    build(root, "--no-search")
+    edit(root / "towncat.toml", "https://example.test/cat/", "https://example.test/other/")
+    output = build(root, "--no-search")
+    assert "沿用上次结果" not in output
+    assert snapshot(root / "site") == clean_build(root)
+
+
+def test_corrupt_manifest_is_not_trusted(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    build(root, "--no-search")
+    (root / ".towncat-cache" / "build-manifest.json").write_text("{not json", encoding="utf-8")
+    output = build(root, "--no-search")
+    assert "沿用上次结果" not in output and "网站已是最新" not in output
+    assert snapshot(root / "site") == clean_build(root)
+
+
+def test_reused_output_deleted_by_hand_is_rendered_again(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    build(root, "--no-search")
+    (root / "site/towns/beta/index.html").unlink()
+    edit(root / "content/towns/alpha/powers.yaml", "fees: 不收费", "fees: 免费")
+    build(root, "--no-search")
+    assert snapshot(root / "site") == clean_build(root)
+
+
+def test_search_bundle_of_an_unchanged_county_is_reused(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    build(root)
+    bundle = root / "site/pagefind/huantai/pagefind-entry.json"
+    first = bundle.read_bytes()
+    edit(root / "content/region.yaml", "参与涉及本辖区的规划编制。", "参与涉及本辖区的各类规划编制。")
+    build(root)
+    assert bundle.read_bytes() != b""  # the county's towns changed (region text): re-indexed
+    edit(root / "towncat.toml", 'title = "测试市镇街清单"', 'title = "测试市镇街清单（新）"')
+    build(root)
+    third = bundle.read_bytes()
+    build(root, "--strict")  # other flags: a new build, same towns → bundle reused as is
+    assert bundle.read_bytes() == third
+    assert first  # (the first index existed)

@@ -1,0 +1,219 @@
+"""Rendering the whole site into a staging folder: towns in parallel, unchanged towns reused.
+
+Town pages are independent, so they are rendered by worker processes (forked,
+sharing the loaded catalogue) that write straight into the staging folder; the
+parent renders the pages that aggregate towns (home, counties, overview,
+comparison, changes, feeds, data downloads, sitemap). A town whose fingerprint
+matches the last build's is not rendered again: its files are hard-linked from
+the previous output, which gives exactly the bytes a clean build would write.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import urls
+from .catalogue import Catalogue
+from .config import Config
+from .datafiles import build_data_files
+from .editions import EditionRef
+from .history import History
+from .incremental import TownOutput, can_reuse, fingerprint
+from .model import Town
+from .pages import build_town_pages, build_pages
+from .render import make_environment, render_page, render_robots, render_sitemap
+from .schema import load_schemas
+from .search import add_search_chars
+from .timeline import commit_groups, day, feed_context, feed_url, slug_of_code, timeline_url
+from .views import Labels, Page, build_labels
+from .write import Staging, check_output_path
+
+PARALLEL_FROM = 8  # towns; below this a worker pool costs more than it saves
+
+
+@dataclass(frozen=True)
+class SiteJob:
+    """Everything a worker needs to render towns; shared with forked workers."""
+
+    root: Path
+    config: Config
+    catalogue: Catalogue
+    history: History
+    labels: Labels
+    nav: dict[str, Any]
+    folder: Path  # the staging folder
+    prefix: str  # "" or "editions/<name>/"
+    previous_output: Path
+    previous: dict[str, TownOutput]
+    global_key: str
+    env: jinja2.Environment
+
+
+_JOB: SiteJob | None = None  # the job of the running pool, inherited by forked workers
+
+
+def render_html(env: jinja2.Environment, page: Page, config: Config,
+                nav: dict[str, Any]) -> bytes:
+    html = render_page(env, page, config, nav)
+    if page.search_record is not None:
+        html = add_search_chars(html)
+    return html.encode("utf-8")
+
+
+def town_key(job: SiteJob, town: Town) -> str:
+    return fingerprint(job.global_key, town, job.history.town(town.facts.code))
+
+
+def render_town(job: SiteJob, town: Town) -> tuple[str, TownOutput, bool]:
+    """Write one town's pages into the staging folder; (slug, output, reused)."""
+    key = town_key(job, town)
+    previous = job.previous.get(job.prefix + town.slug)
+    if can_reuse(previous, key, job.previous_output) and previous is not None:
+        for path in previous.files:
+            target = job.folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(job.previous_output / path, target)
+        return town.slug, previous, True
+    env = job.env
+    files, page_urls = [], []
+    for page in build_town_pages(job.catalogue, town, job.config, job.labels, job.history):
+        path = job.prefix + urls.output_path(page.url)
+        check_output_path(path)
+        target = job.folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(render_html(env, page, job.config, job.nav))
+        files.append(path)
+        page_urls.append(page.url)
+    return town.slug, TownOutput(key, files, page_urls), False
+
+
+def _render_town_in_worker(slug: str) -> tuple[str, TownOutput, bool]:
+    assert _JOB is not None
+    return render_town(_JOB, _JOB.catalogue.town_by_slug[slug])
+
+
+def render_towns(job: SiteJob, progress: Callable[[int, int], None] | None
+                 ) -> Iterator[tuple[str, TownOutput, bool]]:
+    """Every town, in parallel when it pays off; results in no particular order."""
+    global _JOB
+    towns = job.catalogue.towns
+    workers = min(os.cpu_count() or 1, 4)
+    if len(towns) < PARALLEL_FROM or workers < 2:
+        results: Iterator[tuple[str, TownOutput, bool]] = (render_town(job, t) for t in towns)
+    else:
+        _JOB = job
+        pool = multiprocessing.get_context("fork").Pool(workers)
+        results = pool.imap_unordered(_render_town_in_worker, [t.slug for t in towns])
+    try:
+        for done, result in enumerate(results, start=1):
+            if progress is not None:
+                progress(done, len(towns))
+            yield result
+    finally:
+        if _JOB is not None:
+            pool.close()
+            pool.join()
+            _JOB = None
+
+
+@dataclass(frozen=True)
+class SiteOutput:
+    pages: int
+    towns: dict[str, TownOutput]  # key: prefix + slug
+    reused: int  # towns whose files came from the previous build
+
+
+def render_site(job: SiteJob, staging: Staging, edition: EditionRef | None = None,
+                progress: Callable[[int, int], None] | None = None) -> SiteOutput:
+    """Town pages (in workers), then every page and file that aggregates towns."""
+    town_outputs: dict[str, TownOutput] = {}
+    reused = 0
+    for slug, output, was_reused in render_towns(job, progress):
+        staging.record(output.files)
+        town_outputs[job.prefix + slug] = output
+        reused += was_reused
+    env = job.env
+    other = list(build_pages(job.catalogue, job.config, job.labels, job.history,
+                             searchable=edition is None))
+    for page in other:
+        staging.add(job.prefix + urls.output_path(page.url),
+                    render_html(env, page, job.config, job.nav))
+    files = build_data_files(job.catalogue, job.config.base_url,
+                             job.root / job.config.schema_dir)
+    for path in sorted(files):
+        staging.add(job.prefix + path, files[path])
+    if edition is None:
+        for path, feed in build_feeds(job.catalogue, job.history, job.labels,
+                                      job.config.base_url):
+            staging.add(path, env.get_template("atom.xml").render(**feed).encode("utf-8"))
+        all_urls = sorted([p.url for p in other] + [
+            u for t in job.catalogue.towns for u in town_outputs[t.slug].urls])
+        staging.add("sitemap.xml", render_sitemap(all_urls, job.config.base_url).encode())
+        staging.add("robots.txt", render_robots(job.config.base_url).encode())
+    for path, data in read_assets(job.root / job.config.static_dir).items():
+        staging.add(job.prefix + path, data)
+    pages = len(other) + sum(len(o.urls) for o in town_outputs.values())
+    return SiteOutput(pages, town_outputs, reused)
+
+
+def make_job(root: Path, config: Config, catalogue: Catalogue, history: History,
+             folder: Path, prefix: str, previous: dict[str, TownOutput], global_key: str,
+             edition: EditionRef | None = None) -> SiteJob:
+    labels = build_labels(load_schemas(root / config.schema_dir))
+    nav = navigation(history, edition)
+    key = fingerprint(global_key, prefix, config, catalogue.region, nav,
+                      [(t.slug, t.facts.name, t.facts.county) for t in catalogue.towns])
+    return SiteJob(root, config, catalogue, history, labels, nav, folder, prefix,
+                   root / config.output_dir, previous, key,
+                   make_environment(root / config.template_dir))
+
+
+def navigation(history: History, edition: EditionRef | None = None) -> dict[str, Any]:
+    links = [{"title": "首页", "url": urls.HOME}, {"title": "全市概览", "url": urls.OVERVIEW},
+             {"title": "事项对比", "url": urls.COMPARE}, {"title": "最近变更", "url": urls.CHANGES},
+             {"title": "数据下载", "url": urls.DATA}, {"title": "搜索", "url": urls.SEARCH}]
+    banner = None
+    if edition is not None:
+        banner = {"name": edition.name, "date": day(edition.date), "tag": edition.tag}
+    return {"links": links, "history_note": None if edition else history_note(history),
+            "edition": banner}
+
+
+def history_note(history: History) -> str | None:
+    """A sentence for pages when dates from git cannot be trusted, else None."""
+    status = history.status
+    if not status.in_git or status.empty:
+        return "本网站不是从完整的 git 历史生成的，页面不显示发布和更新日期。"
+    if status.shallow:
+        return "本网站从不完整的 git 历史（浅克隆）生成，变更记录和日期可能不完整。"
+    return None
+
+
+def build_feeds(catalogue: Catalogue, history: History, labels: Labels, base_url: str
+                ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(path, feed context) for the site feed and one feed per town with changes."""
+    slugs = slug_of_code(catalogue)
+    groups = commit_groups(history.changes, labels, slugs, limit=50)
+    yield feed_url(None), feed_context(groups, "最近变更", urls.CHANGES, feed_url(None), base_url)
+    for town in catalogue.towns:
+        changes = history.town(town.facts.code)
+        if changes:
+            town_groups = commit_groups(changes, labels, slugs, limit=50)
+            yield feed_url(town.slug), feed_context(
+                town_groups, f"{town.facts.name}变更记录", timeline_url(town.slug),
+                feed_url(town.slug), base_url)
+
+
+def read_assets(static_dir: Path) -> dict[str, bytes]:
+    """Files under ``static/`` as ``assets/…`` outputs, in sorted order."""
+    if not static_dir.is_dir():
+        return {}
+    return {f"assets/{p.relative_to(static_dir).as_posix()}": p.read_bytes()
+            for p in sorted(static_dir.rglob("*")) if p.is_file()}
