@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sitefixture import FIXTURE, REPO, copy_fixture
 
 from towncat.cli import main
 from towncat.config import load_config
 from towncat.pipeline import run_build
 from towncat.urls import is_safe_path
 from towncat.write import OutputError, write_site
-
-from sitefixture import FIXTURE, REPO, copy_fixture
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

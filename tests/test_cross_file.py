@@ -12,7 +12,6 @@ from towncat_conftest import (
     run_check,
 )
 
-
 DUTY_SOURCES = "sources:\n  - title: 马桥镇职责任务清单\n"
 INSTITUTION_SOURCES = "sources:\n  - title: 马桥镇机构设置方案\n"
 

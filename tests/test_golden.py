@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 from sitefixture import copy_fixture
+
 from towncat.config import load_config
 from towncat.pipeline import run_build
 

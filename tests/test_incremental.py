@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from sitefixture import copy_fixture
+
 from towncat.cli import main
 
 

@@ -15,13 +15,13 @@ from typing import TextIO
 
 from .catalogue import Catalogue
 from .config import Config, ConfigError, load_config
+from .editions import diff_editions, render_diff_summary, versions_at, versions_of
+from .gitlog import GitError
 from .pipeline import CheckResult, run_build, run_check
 from .problems import count_by_severity, format_problem
 from .reference import render_readme
-from .editions import diff_editions, render_diff_summary, versions_at, versions_of
-from .gitlog import GitError
-from .search import SearchIndexError
 from .schema import load_schemas
+from .search import SearchIndexError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -94,6 +94,8 @@ def build_command(root: Path, config: Config, strict: bool, search: bool, out: T
         return EXIT_PROBLEMS
     if result.pages == 0:
         report_check(result.check, strict, out)
+        for warning in result.warnings:
+            print(f"{'error' if strict else 'warning'}: {warning}", file=out)
         print("未生成网站：请先修正上面的问题；原有网站保持不变", file=out)
         return EXIT_PROBLEMS
     for problem in result.check.problems:

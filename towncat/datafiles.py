@@ -12,7 +12,6 @@ import json
 import types
 import typing
 from dataclasses import asdict, fields, is_dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +50,13 @@ def _record_type(hint: Any) -> type | None:
     return None
 
 
-@cache
+_COLUMNS: dict[type, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+
+
 def columns(cls: type) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(column name, attribute path) for every CSV column of a record type."""
+    if cls in _COLUMNS:
+        return _COLUMNS[cls]
     result: list[tuple[str, tuple[str, ...]]] = []
     for name, hint in typing.get_type_hints(cls).items():
         nested = _record_type(hint)
@@ -61,7 +64,8 @@ def columns(cls: type) -> tuple[tuple[str, tuple[str, ...]], ...]:
             result.append((name, (name,)))
         else:
             result += [(f"{name}_{col}", (name, *path)) for col, path in columns(nested)]
-    return tuple(result)
+    _COLUMNS[cls] = tuple(result)
+    return _COLUMNS[cls]
 
 
 def flatten(record: Any) -> dict[str, str]:

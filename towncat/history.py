@@ -20,6 +20,7 @@ from .changes import LIST_KINDS, TOWN_ITEM, ItemDiff, TownVersion, build_version
 from .gitlog import BlobReader, Commit, GitError, RepoStatus, read_history, read_status
 from .loader import decode_bytes, parse_yaml
 
+
 def _code_fingerprint() -> str:
     """Changes to the code that produces cached data invalidate the cache by themselves."""
     digest = hashlib.sha1(usedforsecurity=False)
@@ -146,6 +147,10 @@ class _Replay:
                 self.files.setdefault(slug, {})[kind] = change.blob
         new_versions: dict[str, TownVersion | None] = {}
         for slug in sorted(touched):
+            town_blob = self.files.get(slug, {}).get("town")
+            path = f"{content_dir}/towns/{slug}/town.yaml"
+            if town_blob is not None and self.parse(town_blob, path, commit) is None:
+                continue  # an unparseable town.yaml: keep the last good version of the town
             old_code = self.code_of_slug.pop(slug, None)
             if old_code is not None:
                 new_versions.setdefault(old_code, None)

@@ -68,4 +68,4 @@ def render_json_ld(data: Mapping[str, Any]) -> Markup:
     for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(raw, escaped)
-    return Markup(text)  # noqa: S704 - escaped above
+    return Markup(text)

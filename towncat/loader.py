@@ -154,6 +154,12 @@ def load_yaml_file(path: Path, source_name: str) -> Parsed:
     return parse_yaml(text, source_name)
 
 
+def _mark(event: yaml.Event) -> Position:
+    """1-based (line, column) where ``event`` starts; libyaml always sets the mark."""
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+
+
 class _Builder:
     """Turns a libyaml event list into plain data, recording positions and problems."""
 
@@ -165,9 +171,9 @@ class _Builder:
         self.too_deep_reported = False
 
     def problem(self, event: yaml.Event, code: str, path: Path_, message: str) -> None:
-        mark = event.start_mark
+        line, column = _mark(event)
         self.parsed.problems.append(
-            Problem(self.source, mark.line + 1, mark.column + 1, code, format_path(path), message)
+            Problem(self.source, line, column, code, format_path(path), message)
         )
 
     def build(self) -> None:
@@ -190,9 +196,10 @@ class _Builder:
         if isinstance(event, yaml.AliasEvent):
             self.problem(event, "anchor-alias", path, f"使用了别名 *{event.anchor}，请直接写出内容")
             return None
-        self.parsed.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
-        if event.anchor is not None:
-            self.problem(event, "anchor-alias", path, f"使用了锚点 &{event.anchor}，请删除")
+        self.parsed.positions[path] = _mark(event)
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self.problem(event, "anchor-alias", path, f"使用了锚点 &{anchor}，请删除")
         tag = getattr(event, "tag", None)
         if tag is not None:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
@@ -243,8 +250,7 @@ class _Builder:
                 continue
             self.index += 1
             key = key_event.value
-            mark = key_event.start_mark
-            self.parsed.key_positions[(*path, key)] = (mark.line + 1, mark.column + 1)
+            self.parsed.key_positions[(*path, key)] = _mark(key_event)
             if key_event.anchor is not None:
                 self.problem(key_event, "anchor-alias", (*path, key),
                              f"键名上使用了锚点 &{key_event.anchor}，请删除")

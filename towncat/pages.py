@@ -8,24 +8,24 @@ from typing import Any
 
 from . import jsonld, overview, urls
 from .catalogue import Catalogue
-from .changes import TOWN_ITEM
-from .changes import TownVersion
+from .changes import TOWN_ITEM, TownVersion
+from .config import Config
 from .editions import EDITIONS, EditionRef, diff_editions
 from .history import History
+from .model import Duty, Institution, Power, Town
+from .search import plan_bundles
 from .timeline import (
     ACTIONS,
     KINDS,
     change_view,
-    day,
     commit_groups,
+    day,
     feed_url,
+    field_label,
     item_record,
     slug_of_code,
     timeline_url,
 )
-from .search import plan_bundles
-from .config import Config
-from .model import Duty, Institution, Power, Town
 from .views import (
     GENERAL_HOTLINE,
     LIST_TITLES,
@@ -360,14 +360,16 @@ def not_found_page() -> Page:
     return Page(urls.NOT_FOUND, "404.html", "页面未找到", {})
 
 
-def editions_page(built: list[tuple[EditionRef, dict[str, TownVersion]]]) -> Page:
+def editions_page(built: list[tuple[EditionRef, dict[str, TownVersion]]], labels: Labels
+                  ) -> Page:
     """Every published edition, newest first, with what changed since the one before."""
     editions = []
     previous: dict[str, TownVersion] = {}
     for edition, versions in built:
         towns = [{"name": version.name, "entries": [
                     {"action": ACTIONS[d.action], "kind": KINDS[d.kind], "name": d.name,
-                     "fields": [(f.field, f.old, f.new) for f in d.fields]} for d in diffs]}
+                     "fields": [(field_label(labels, d.kind, f.field), f.old, f.new)
+                                for f in d.fields]} for d in diffs]}
                  for version, diffs in diff_editions(previous, versions)] if previous else []
         editions.append({"name": edition.name, "tag": edition.tag, "date": day(edition.date),
                          "url": edition.prefix, "towns": towns, "first": not previous})

@@ -31,6 +31,7 @@ from .schema import load_schemas
 from .search import Bundle, index_site, plan_bundles
 from .site import SiteJob, make_job, navigation, render_html, render_site
 from .validate import validate_catalogue
+from .views import build_labels
 from .write import Staging
 
 
@@ -152,7 +153,7 @@ def render_editions(root: Path, config: Config, history: History, staging: Stagi
             new.towns.update(render_site(job, staging, edition).towns)
             built.append((edition, versions_of(Path(folder), config.content_dir)))
     if built:
-        page = editions_page(built)
+        page = editions_page(built, build_labels(load_schemas(root / config.schema_dir)))
         env = make_environment(root / config.template_dir)
         staging.add(urls.output_path(page.url),
                     render_html(env, page, config, navigation(history)))

@@ -40,7 +40,7 @@ def _type_label(schemas: SchemaSet, node: Mapping[str, Any]) -> str:
         label += ": " + " / ".join(resolved["enum"])
     if resolved.get("contentMediaType") == "text/markdown":
         label = "Markdown"
-    return label
+    return str(label)
 
 
 def _example(node: Mapping[str, Any], resolved: Mapping[str, Any]) -> str:

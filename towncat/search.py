@@ -68,7 +68,7 @@ def add_search_chars(html: str) -> str:
 
 
 def pagefind_binary() -> str:
-    from pagefind_bin_extended import get_executable
+    from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
 
     return str(get_executable())
 

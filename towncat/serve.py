@@ -29,9 +29,9 @@ def snapshot(folders: list[Path], extra: list[Path]) -> dict[str, float]:
     for folder in folders:
         for dirpath, _, filenames in os.walk(folder):
             for name in filenames:
-                path = os.path.join(dirpath, name)
+                file = os.path.join(dirpath, name)
                 try:
-                    times[path] = os.stat(path).st_mtime
+                    times[file] = os.stat(file).st_mtime
                 except OSError:
                     continue
     for path in extra:
@@ -68,7 +68,7 @@ def rebuild(root: Path, config: Config, search: bool, out: TextIO) -> bool:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         return
 
     def send_error(self, code: int, message: str | None = None,

@@ -27,7 +27,7 @@ from .editions import EditionRef
 from .history import History
 from .incremental import TownOutput, can_reuse, fingerprint
 from .model import Town
-from .pages import build_town_pages, build_pages
+from .pages import build_pages, build_town_pages
 from .render import make_environment, render_page, render_robots, render_sitemap
 from .schema import load_schemas
 from .search import add_search_chars

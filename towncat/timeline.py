@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from markupsafe import escape
+
 from . import urls
 from .catalogue import Catalogue
 from .changes import TOWN_ITEM
@@ -35,7 +37,7 @@ def stamp(iso: str) -> str:
     return local(iso).strftime("%Y-%m-%d %H:%M")
 
 
-def _label(labels: Labels, kind: str, name: str) -> str:
+def field_label(labels: Labels, kind: str, name: str) -> str:
     try:
         return labels(kind, name)
     except KeyError:
@@ -53,7 +55,8 @@ def change_view(change: Change, labels: Labels, slug: str | None) -> dict[str, A
         "date": day(change.date), "time": stamp(change.date), "iso": local(change.date).isoformat(),
         "subject": change.subject, "short": change.short, "sha": change.sha,
         "action": ACTIONS[action], "kind": KINDS[diff.kind], "name": diff.name, "url": url,
-        "fields": [(_label(labels, diff.kind, f.field), f.old, f.new) for f in diff.fields],
+        "fields": [(field_label(labels, diff.kind, f.field), f.old, f.new)
+                   for f in diff.fields],
         "major": diff.major, "document_number": diff.document_number,
         "effective_from": diff.effective_from, "town": change.town_name,
         "id": f"{change.sha[:12]}-{change.town_code}-{diff.kind}-{diff.item_id}",
@@ -105,9 +108,23 @@ def feed_context(groups: list[dict[str, Any]], title: str, page_url: str, feed: 
     """What an Atom feed needs; entry ids are stable (commit, town) pairs."""
     updated = groups[0]["iso"] if groups else "1970-01-01T08:00:00+08:00"
     entries = [dict(g, entry_id=f"{base_url}{feed}#{g['sha'][:12]}-{g['code']}",
-                    link=base_url + (g["timeline_url"] or page_url)) for g in groups[:50]]
+                    link=base_url + (g["timeline_url"] or page_url), html=entry_html(g))
+               for g in groups[:50]]
     return {"title": title, "id": base_url + feed, "self_url": base_url + feed,
             "alternate": base_url + page_url, "updated": updated, "entries": entries}
+
+
+def entry_html(group: dict[str, Any]) -> str:
+    """The HTML of a feed entry, with every value from the data escaped as HTML text.
+
+    The template escapes this string once more for XML, as ``type="html"`` requires."""
+    items = []
+    for c in group["entries"][:50]:
+        fields = "".join(f"；{escape(label)}：{escape(old)} → {escape(new)}"
+                         for label, old, new in c["fields"])
+        items.append(f"<li>{escape(c['action'])} {escape(c['kind'])}：{escape(c['name'])}"
+                     f"{fields}</li>")
+    return "<ul>" + "".join(items) + "</ul>"
 
 
 def timeline_url(slug: str) -> str:
