@@ -271,8 +271,9 @@ def test_item_moving_from_powers_to_duties_is_a_move(tmp_path: Path) -> None:
     assert "2024-02-02移动：改列为职责" in squeeze(duty)
     assert record_value(duty, "首次发布") == "2024-01-01"
     assert record_value(duty, "最近更新") == "2024-02-02"
-    old_url = out / output_path(item_url("alpha", "powers", "cf-0002"))
-    assert not old_url.exists() or "已从清单中删除" not in old_url.read_text(encoding="utf-8")
+    old_page = page(out, item_url("alpha", "powers", "cf-0002"))  # the old URL still answers
+    assert "本事项已移至其他清单" in old_page and "已从清单中删除" not in old_page
+    assert 'href="../../../../towns/alpha/duties/cf-0002/"' in old_page
 
 
 # -- 3. renamed town folder ----------------------------------------------------------------

@@ -49,6 +49,7 @@ class ItemDiff:
     document_number: str | None = None
     effective_from: str | None = None
     data: Mapping[str, Any] | None = None  # the item's data after (or, if removed, before)
+    old_kind: str | None = None  # for a move: the list it came from
 
 
 def build_version(code: str, slug: str, facts: Mapping[str, Any],
@@ -143,7 +144,8 @@ def diff_versions(old: TownVersion | None, new: TownVersion | None) -> list[Item
         action = "moved" if old_kind != kind else "changed"
         major = action == "moved" or any(f.field in MAJOR_FIELDS for f in fields)
         diffs.append(ItemDiff(kind, item_id, _item_name(data, item_id), action, fields, major,
-                              number, effective, data))
+                              number, effective, data,
+                              old_kind if action == "moved" else None))
     for item_id, (kind, data) in old_items.items():
         if item_id not in new_items:
             diffs.append(ItemDiff(kind, item_id, _item_name(data, item_id), "removed", data=data))

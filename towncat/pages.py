@@ -148,9 +148,11 @@ def timeline_page(catalogue: Catalogue, town: Town, history: History, labels: La
 
 def withdrawn_pages(catalogue: Catalogue, town: Town, history: History, labels: Labels
                     ) -> Iterator[Page]:
-    """A page at the permanent URL of every item that was removed: it says when and why."""
+    """A page at the permanent URL of every item that was removed or moved to another list:
+    it says when and why, or where the item is now."""
     current = {i.id for lst in (town.powers, town.duties, town.institutions) if lst
                for i in lst.items}
+    yield from moved_pages(catalogue, town, history, labels, current)
     seen: set[str] = set()
     for change in reversed(history.town(town.facts.code)):
         diff = change.diff
@@ -172,6 +174,28 @@ def withdrawn_pages(catalogue: Catalogue, town: Town, history: History, labels: 
                    sample=town.facts.sample,
                    breadcrumbs=_item_crumbs(catalogue, town, diff.kind, diff.name, url),
                    description=f"{town.facts.name}：本事项已从清单中删除")
+
+
+def moved_pages(catalogue: Catalogue, town: Town, history: History, labels: Labels,
+                current: set[str]) -> Iterator[Page]:
+    kinds = {i.id: kind for kind in urls.LIST_KINDS if getattr(town, kind)
+             for i in getattr(town, kind).items}
+    done: set[tuple[str, str]] = set()
+    for change in reversed(history.town(town.facts.code)):
+        diff = change.diff
+        old = (diff.old_kind or "", diff.item_id)
+        if diff.action != "moved" or diff.item_id not in current or old in done or \
+                kinds.get(diff.item_id) == diff.old_kind or diff.old_kind is None:
+            continue
+        done.add(old)
+        url = urls.item_url(town.slug, diff.old_kind, diff.item_id)
+        context = {"town": town_ref(town), "name": diff.name, "moved": change_view(
+            change, labels, town.slug), "new_url": urls.item_url(
+            town.slug, kinds[diff.item_id], diff.item_id)}
+        yield Page(url, "moved.html", f"{diff.name}（已移至其他清单）", context,
+                   sample=town.facts.sample,
+                   breadcrumbs=_item_crumbs(catalogue, town, diff.old_kind, diff.name, url),
+                   description=f"{town.facts.name}：本事项已移至其他清单")
 
 
 def changes_page(catalogue: Catalogue, history: History, labels: Labels) -> Page:
