@@ -7,6 +7,7 @@ a UTF-8 BOM so that Excel opens the Chinese text correctly.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterable, Iterator
 import io
 import json
 import types
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import urls
-from .catalogue import Catalogue
+from .summary import Overview
 from .model import Basis, Source, Town
 from .schema import SCHEMA_NAMES
 
@@ -114,27 +115,52 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def build_data_files(catalogue: Catalogue, base_url: str, schema_dir: Path
-                     ) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    towns_json = []
-    for town in catalogue.towns:
-        data = town_json(town, base_url)
-        towns_json.append(data)
-        files[urls.town_data_url(town.slug, "catalogue.json")] = _json(data)
-        for kind in LIST_KINDS:
-            if getattr(town, kind) is not None:
-                files[urls.town_data_url(town.slug, f"{kind}.csv")] = _csv(
-                    list_rows(town, kind, base_url))
-    files["data/catalogue.json"] = _json({"region": asdict(catalogue.region),
-                                          "towns": towns_json})
-    files["data/towns.csv"] = _csv([
-        {"town": t.slug, **flatten(t.facts)} for t in catalogue.towns])
+def town_data_files(town: Town, base_url: str) -> dict[str, bytes]:
+    """One town's downloads: its whole catalogue as JSON, its facts and each list as CSV."""
+    files = {urls.town_data_url(town.slug, "catalogue.json"): _json(town_json(town, base_url)),
+             urls.town_data_url(town.slug, "town.csv"): _csv(
+                 [{"town": town.slug, **flatten(town.facts)}])}
     for kind in LIST_KINDS:
-        files[f"data/{kind}.csv"] = _csv(
-            [row for t in catalogue.towns for row in list_rows(t, kind, base_url)])
-    for name in SCHEMA_NAMES:
-        files[f"schemas/{name}.schema.json"] = (schema_dir / f"{name}.schema.json").read_bytes()
+        if getattr(town, kind) is not None:
+            files[urls.town_data_url(town.slug, f"{kind}.csv")] = _csv(
+                list_rows(town, kind, base_url))
     return files
 
 
+def _csv_body(data: bytes) -> tuple[bytes, bytes]:
+    """(header line, rows) of one of our CSV files."""
+    text = data.removeprefix("\ufeff".encode())
+    header, _, body = text.partition(b"\r\n")
+    return header, body
+
+
+def concat_csv(parts: Iterable[bytes]) -> bytes:
+    """One CSV from per-town CSVs that share a header."""
+    header, bodies = b"", []
+    for part in parts:
+        header, body = _csv_body(part)
+        bodies.append(body)
+    if not header:
+        return "\ufeff".encode()
+    return "\ufeff".encode() + header + b"\r\n" + b"".join(bodies)
+
+
+def city_data_files(overview: Overview, read: Callable[[str], bytes | None], schema_dir: Path
+                    ) -> Iterator[tuple[str, bytes]]:
+    """City-wide downloads joined from the towns' own files (``read`` finds them), so they can
+    be assembled from shards without loading every catalogue at once."""
+    def town_parts(name: str) -> Iterator[bytes]:
+        for town in overview.towns:
+            data = read(urls.town_data_url(town.slug, name))
+            if data is not None:
+                yield data
+
+    region = json.dumps(asdict(overview.region), ensure_ascii=False, indent=1)
+    towns = b",\n".join(part.rstrip(b"\n") for part in town_parts("catalogue.json"))
+    yield "data/catalogue.json", (f'{{\n"region": {region},\n"towns": [\n'.encode() + towns
+                                  + b"\n]\n}\n")
+    yield "data/towns.csv", concat_csv(town_parts("town.csv"))
+    for kind in LIST_KINDS:
+        yield f"data/{kind}.csv", concat_csv(town_parts(f"{kind}.csv"))
+    for name in SCHEMA_NAMES:
+        yield f"schemas/{name}.schema.json", (schema_dir / f"{name}.schema.json").read_bytes()

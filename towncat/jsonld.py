@@ -8,7 +8,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .catalogue import Catalogue
 from .model import Institution, Power, Town
 
 
@@ -51,14 +50,14 @@ def office_ld(office: Institution, town: Town, url: str) -> dict[str, Any]:
     })
 
 
-def town_ld(town: Town, catalogue: Catalogue) -> dict[str, Any]:
+def town_ld(town: Town, region_name: str) -> dict[str, Any]:
     facts = town.facts
     return _clean({
         "@context": "https://schema.org", "@type": "GovernmentOrganization",
         "name": _authority(town)["name"], "identifier": facts.code,
         "areaServed": {"@type": "AdministrativeArea", "name": facts.name,
                        "containedInPlace": {"@type": "AdministrativeArea",
-                                            "name": catalogue.region.name + facts.county}},
+                                            "name": region_name + facts.county}},
     })
 
 

@@ -6,7 +6,8 @@ from collections import Counter
 from typing import Any
 
 from . import urls
-from .catalogue import Catalogue
+from .summary import Overview
+from .views import DUTY_KINDS, INSTITUTION_KINDS, POWER_TYPES
 from .views import Page
 
 CHART_WIDTH = 640
@@ -33,42 +34,51 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int]], unit: str
             "summary": summary, "unit": unit}
 
 
-def _county_rows(catalogue: Catalogue) -> list[dict[str, Any]]:
+def _county_rows(overview: Overview) -> list[dict[str, Any]]:
     rows = []
-    for county in catalogue.region.counties:
-        towns = catalogue.towns_in(county.name)
-        kinds = Counter(t.facts.kind for t in towns)
+    for county in overview.region.counties:
+        towns = overview.towns_in(county.name)
+        kinds = Counter(t.kind for t in towns)
         rows.append({"name": county.name, "url": urls.county_url(county.slug),
                      "streets": kinds["街道"], "zhen": kinds["镇"], "total": len(towns)})
     return rows
 
 
-def _staffing(catalogue: Catalogue) -> dict[str, Any]:
-    towns = [t for t in catalogue.towns if t.institutions]
-    offices = [o for t in catalogue.towns if t.institutions for o in t.institutions.items]
-
-    def total(attr: str) -> int:
-        return sum(getattr(o.staffing, attr) or 0 for o in offices if o.staffing)
-    return {"towns": len(towns), "offices": len(offices),
-            "kinds": sorted(Counter(o.kind for o in offices).items(), key=lambda kv: -kv[1]),
-            "administrative": total("administrative"), "institutional": total("institutional"),
-            "other": total("other"), "sample": any(t.facts.sample for t in towns)}
+def _add(pairs: list[tuple[tuple[str, int], ...]]) -> Counter[str]:
+    total = Counter[str]()
+    for counts in pairs:
+        for name, number in counts:
+            total[name] += number
+    return total
 
 
-def overview_page(catalogue: Catalogue) -> Page:
-    counties = _county_rows(catalogue)
-    powers = [p for t in catalogue.towns if t.powers for p in t.powers.items]
-    duties = [d for t in catalogue.towns if t.duties for d in t.duties.items]
-    power_types = sorted(Counter(p.type for p in powers).items(), key=lambda kv: (-kv[1], kv[0]))
-    duty_kinds = sorted(Counter(d.list_kind for d in duties).items(),
-                        key=lambda kv: (-kv[1], kv[0]))
+def _by_count(counter: Counter[str], order: list[str]) -> list[tuple[str, int]]:
+    """Most frequent first; ties in the official order of the categories (not code points)."""
+    rank = {name: i for i, name in enumerate(order)}
+    return sorted(counter.items(), key=lambda kv: (-kv[1], rank.get(kv[0], len(order)), kv[0]))
+
+
+def _staffing(overview: Overview) -> dict[str, Any]:
+    towns = [t for t in overview.towns if t.institutions is not None]
+    staffing = _add([t.staffing for t in towns])
+    return {"towns": len(towns), "offices": sum(t.institutions or 0 for t in towns),
+            "kinds": _by_count(_add([t.institution_kinds for t in towns]), INSTITUTION_KINDS),
+            "administrative": staffing["administrative"],
+            "institutional": staffing["institutional"], "other": staffing["other"],
+            "sample": any(t.sample for t in towns)}
+
+
+def overview_page(overview: Overview) -> Page:
+    counties = _county_rows(overview)
+    power_types = _by_count(_add([t.power_types for t in overview.towns]), POWER_TYPES)
+    duty_kinds = _by_count(_add([t.duty_kinds for t in overview.towns]), DUTY_KINDS)
     context = {
         "counties": counties,
         "totals": {"streets": sum(c["streets"] for c in counties),
                    "zhen": sum(c["zhen"] for c in counties),
                    "total": sum(c["total"] for c in counties)},
-        "staffing": _staffing(catalogue),
-        "power_towns": sum(1 for t in catalogue.towns if t.powers),
+        "staffing": _staffing(overview),
+        "power_towns": sum(1 for t in overview.towns if t.powers is not None),
         "power_types": power_types, "duty_kinds": duty_kinds,
         "charts": {
             "towns": bar_chart("chart-towns", "各区县镇街数量",
@@ -77,30 +87,29 @@ def overview_page(catalogue: Catalogue) -> Page:
         },
     }
     return Page(urls.OVERVIEW, "overview.html", "全市概览", context,
-                sample=any(t.facts.sample for t in catalogue.towns),
+                sample=any(t.sample for t in overview.towns),
                 breadcrumbs=(("首页", urls.HOME), ("全市概览", urls.OVERVIEW)),
-                description=f"{catalogue.region.name}镇街数量、机构编制和赋权事项统计")
+                description=f"{overview.region.name}镇街数量、机构编制和赋权事项统计")
 
 
-def compare_rows(catalogue: Catalogue) -> list[dict[str, Any]]:
+def compare_rows(overview: Overview) -> list[dict[str, Any]]:
     """One row per matter (matched by official code, else by name) with the towns holding it."""
     rows: dict[str, dict[str, Any]] = {}
-    for town in catalogue.towns:
-        for power in town.powers.items if town.powers else ():
-            key = f"code:{power.code}" if power.code else f"name:{power.name}"
-            row = rows.setdefault(key, {"name": power.name, "type": power.type,
-                                        "code": power.code, "holders": []})
-            row["holders"].append({"town": town.facts.name, "status": power.status,
-                                   "url": urls.item_url(town.slug, "powers", power.id)})
+    for town in overview.towns:
+        for matter in town.matters:
+            row = rows.setdefault(matter.key, {"name": matter.name, "type": matter.type,
+                                               "code": matter.code, "holders": []})
+            row["holders"].append({"town": town.name, "status": matter.status,
+                                   "url": urls.item_url(town.slug, "powers", matter.id)})
     return sorted(rows.values(), key=lambda r: -len(r["holders"]))
 
 
-def compare_page(catalogue: Catalogue) -> Page:
-    towns = [{"name": t.facts.name, "url": urls.list_url(t.slug, "powers"),
-              "count": len(t.powers.items)} for t in catalogue.towns if t.powers]
-    rows = compare_rows(catalogue)
+def compare_page(overview: Overview) -> Page:
+    towns = [{"name": t.name, "url": urls.list_url(t.slug, "powers"), "count": t.powers}
+             for t in overview.towns if t.powers is not None]
+    rows = compare_rows(overview)
     return Page(urls.COMPARE, "compare.html", "赋权事项对比", {"towns": towns, "rows": rows,
                 "shared": sum(1 for r in rows if len(r["holders"]) > 1)},
-                sample=any(t.facts.sample for t in catalogue.towns if t.powers),
+                sample=any(t.sample for t in overview.towns if t.powers is not None),
                 breadcrumbs=(("首页", urls.HOME), ("赋权事项对比", urls.COMPARE)),
                 description="各镇街赋权事项对比：哪些镇街承接了哪些事项")

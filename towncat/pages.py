@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from . import jsonld, overview, urls
-from .catalogue import Catalogue
+from . import jsonld, urls
+from . import overview as overview_pages
+from .summary import Overview
 from .changes import TOWN_ITEM, TownVersion
 from .config import Config
 from .editions import EDITIONS, EditionRef, diff_editions
@@ -27,7 +28,10 @@ from .timeline import (
     timeline_url,
 )
 from .views import (
+    DUTY_KINDS,
     GENERAL_HOTLINE,
+    INSTITUTION_KINDS,
+    POWER_TYPES,
     LIST_TITLES,
     Labels,
     Page,
@@ -44,115 +48,110 @@ from .views import (
     power_fields,
     power_rows,
     source_view,
+    summary_ref,
     status_note,
     town_crumbs,
     town_ref,
 )
 
-POWER_TYPES = ["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查",
-               "行政确认", "行政奖励", "行政裁决", "其他行政权力", "公共服务"]
-DUTY_KINDS = ["主体责任", "配合责任", "基本履职事项", "配合履职事项", "上级部门收回事项"]
-INSTITUTION_KINDS = ["党政工作机构", "事业单位", "派驻机构", "其他"]
 
 
-def build_pages(catalogue: Catalogue, config: Config, labels: Labels, history: History,
+def build_pages(overview: Overview, config: Config, labels: Labels, history: History,
                 *, searchable: bool = True) -> Iterator[Page]:
     """Home, counties and the city pages: every page that is not one town's own."""
-    yield home_page(catalogue, history, labels)
-    for county in catalogue.region.counties:
-        yield county_page(catalogue, county.name, county.slug)
-    yield changes_page(catalogue, history, labels)
-    yield overview.overview_page(catalogue)
-    yield overview.compare_page(catalogue)
-    yield data_page(catalogue)
-    yield search_page(catalogue, searchable)
+    yield home_page(overview, history, labels)
+    for county in overview.region.counties:
+        yield county_page(overview, county.name, county.slug)
+    yield changes_page(overview, history, labels)
+    yield overview_pages.overview_page(overview)
+    yield overview_pages.compare_page(overview)
+    yield data_page(overview)
+    yield search_page(overview, searchable)
     yield not_found_page()
 
 
-def any_sample(catalogue: Catalogue) -> bool:
-    return any(t.facts.sample for t in catalogue.towns)
+def any_sample(overview: Overview) -> bool:
+    return any(t.sample for t in overview.towns)
 
 
-def headline(catalogue: Catalogue) -> dict[str, int]:
-    towns = catalogue.towns
+def headline(overview: Overview) -> dict[str, int]:
+    towns = overview.towns
     return {
         "towns": len(towns),
-        "streets": sum(1 for t in towns if t.facts.kind == "街道"),
-        "zhen": sum(1 for t in towns if t.facts.kind == "镇"),
-        "published": sum(1 for t in towns if t.powers or t.duties or t.institutions),
-        "powers": sum(len(t.powers.items) for t in towns if t.powers),
-        "duties": sum(len(t.duties.items) for t in towns if t.duties),
-        "institutions": sum(len(t.institutions.items) for t in towns if t.institutions),
+        "streets": sum(1 for t in towns if t.kind == "街道"),
+        "zhen": sum(1 for t in towns if t.kind == "镇"),
+        "published": sum(1 for t in towns if t.has_lists),
+        "powers": sum(t.powers or 0 for t in towns),
+        "duties": sum(t.duties or 0 for t in towns),
+        "institutions": sum(t.institutions or 0 for t in towns),
     }
 
 
-def home_page(catalogue: Catalogue, history: History, labels: Labels) -> Page:
+def home_page(overview: Overview, history: History, labels: Labels) -> Page:
     counties = [
         {"name": c.name, "url": urls.county_url(c.slug),
-         "towns": [dict(town_ref(t), counts=list_counts(t), sample=t.facts.sample)
-                   for t in catalogue.towns_in(c.name)]}
-        for c in catalogue.region.counties
+         "towns": [summary_ref(t) for t in overview.towns_in(c.name)]}
+        for c in overview.region.counties
     ]
-    recent = commit_groups(history.changes, labels, slug_of_code(catalogue), limit=5)
-    return Page(urls.HOME, "home.html", catalogue.region.name + "镇街权责清单",
-                {"counties": counties, "figures": headline(catalogue), "recent": recent},
-                sample=any_sample(catalogue),
-                description=f"{catalogue.region.name}各镇街的赋权事项、职责任务和机构设置")
+    recent = commit_groups(history.changes, labels, slug_of_code(overview), limit=5)
+    return Page(urls.HOME, "home.html", overview.region.name + "镇街权责清单",
+                {"counties": counties, "figures": headline(overview), "recent": recent},
+                sample=any_sample(overview),
+                description=f"{overview.region.name}各镇街的赋权事项、职责任务和机构设置")
 
 
-def county_page(catalogue: Catalogue, name: str, slug: str) -> Page:
-    towns = catalogue.towns_in(name)
-    rows = [dict(town_ref(t), code=t.facts.code, counts=list_counts(t), sample=t.facts.sample)
-            for t in towns]
-    return Page(urls.county_url(slug), "county.html", name, {"towns": rows, "county": name},
-                sample=any(t.facts.sample for t in towns),
+def county_page(overview: Overview, name: str, slug: str) -> Page:
+    towns = overview.towns_in(name)
+    return Page(urls.county_url(slug), "county.html", name,
+                {"towns": [summary_ref(t) for t in towns], "county": name},
+                sample=any(t.sample for t in towns),
                 breadcrumbs=(("首页", urls.HOME), (name, urls.county_url(slug))),
-                description=f"{catalogue.region.name}{name}所辖镇街")
+                description=f"{overview.region.name}{name}所辖镇街")
 
 
-def build_town_pages(catalogue: Catalogue, town: Town, config: Config, labels: Labels,
+def build_town_pages(overview: Overview, town: Town, config: Config, labels: Labels,
                      history: History) -> Iterator[Page]:
     """One town's pages: the town, its timeline, lists, items, offices, withdrawn items."""
     def record(item_id: str) -> dict[str, Any]:
         return item_record(history, town.facts.code, item_id, labels, town.slug)
 
-    yield town_page(catalogue, town, history, labels)
-    yield timeline_page(catalogue, town, history, labels)
+    yield town_page(overview, town, history, labels)
+    yield timeline_page(overview, town, history, labels)
     for kind in urls.LIST_KINDS:
         if getattr(town, kind) is not None:
-            yield list_page(catalogue, town, kind)
+            yield list_page(overview, town, kind)
     for power in town.powers.items if town.powers else ():
-        yield with_record(power_page(catalogue, town, power, config, labels), record(power.id))
+        yield with_record(power_page(overview, town, power, config, labels), record(power.id))
     for duty in town.duties.items if town.duties else ():
-        yield with_record(duty_page(catalogue, town, duty, labels), record(duty.id))
+        yield with_record(duty_page(overview, town, duty, labels), record(duty.id))
     for office in town.institutions.items if town.institutions else ():
-        yield with_record(office_page(catalogue, town, office, config, labels),
+        yield with_record(office_page(overview, town, office, config, labels),
                           record(office.id))
-    yield from withdrawn_pages(catalogue, town, history, labels)
+    yield from withdrawn_pages(overview, town, history, labels)
 
 
 def with_record(page: Page, record: dict[str, Any]) -> Page:
     return replace(page, context={**page.context, "record": record})
 
 
-def timeline_page(catalogue: Catalogue, town: Town, history: History, labels: Labels) -> Page:
-    groups = commit_groups(history.town(town.facts.code), labels, slug_of_code(catalogue))
+def timeline_page(overview: Overview, town: Town, history: History, labels: Labels) -> Page:
+    groups = commit_groups(history.town(town.facts.code), labels, slug_of_code(overview))
     url = timeline_url(town.slug)
     return Page(url, "timeline.html", f"{town.facts.name}变更记录",
                 {"town": town_ref(town), "groups": groups, "complete": history.complete,
                  "feed": feed_url(town.slug)},
                 sample=town.facts.sample,
-                breadcrumbs=(*town_crumbs(catalogue, town), ("变更记录", url)),
+                breadcrumbs=(*town_crumbs(overview, town), ("变更记录", url)),
                 description=f"{town.facts.name}清单的全部变更记录")
 
 
-def withdrawn_pages(catalogue: Catalogue, town: Town, history: History, labels: Labels
+def withdrawn_pages(overview: Overview, town: Town, history: History, labels: Labels
                     ) -> Iterator[Page]:
     """A page at the permanent URL of every item that was removed or moved to another list:
     it says when and why, or where the item is now."""
     current = {i.id for lst in (town.powers, town.duties, town.institutions) if lst
                for i in lst.items}
-    yield from moved_pages(catalogue, town, history, labels, current)
+    yield from moved_pages(overview, town, history, labels, current)
     seen: set[str] = set()
     for change in reversed(history.town(town.facts.code)):
         diff = change.diff
@@ -172,11 +171,11 @@ def withdrawn_pages(catalogue: Catalogue, town: Town, history: History, labels: 
                    "list_url": urls.list_url(town.slug, diff.kind)}
         yield Page(url, "withdrawn.html", f"{diff.name}（已删除）", context,
                    sample=town.facts.sample,
-                   breadcrumbs=_item_crumbs(catalogue, town, diff.kind, diff.name, url),
+                   breadcrumbs=_item_crumbs(overview, town, diff.kind, diff.name, url),
                    description=f"{town.facts.name}：本事项已从清单中删除")
 
 
-def moved_pages(catalogue: Catalogue, town: Town, history: History, labels: Labels,
+def moved_pages(overview: Overview, town: Town, history: History, labels: Labels,
                 current: set[str]) -> Iterator[Page]:
     kinds = {i.id: kind for kind in urls.LIST_KINDS if getattr(town, kind)
              for i in getattr(town, kind).items}
@@ -194,22 +193,22 @@ def moved_pages(catalogue: Catalogue, town: Town, history: History, labels: Labe
             town.slug, kinds[diff.item_id], diff.item_id)}
         yield Page(url, "moved.html", f"{diff.name}（已移至其他清单）", context,
                    sample=town.facts.sample,
-                   breadcrumbs=_item_crumbs(catalogue, town, diff.old_kind, diff.name, url),
+                   breadcrumbs=_item_crumbs(overview, town, diff.old_kind, diff.name, url),
                    description=f"{town.facts.name}：本事项已移至其他清单")
 
 
-def changes_page(catalogue: Catalogue, history: History, labels: Labels) -> Page:
-    groups = commit_groups(history.changes, labels, slug_of_code(catalogue), limit=100)
+def changes_page(overview: Overview, history: History, labels: Labels) -> Page:
+    groups = commit_groups(history.changes, labels, slug_of_code(overview), limit=100)
     return Page(urls.CHANGES, "changes.html", "最近变更",
                 {"groups": groups, "complete": history.complete, "feed": feed_url(None)},
-                sample=any_sample(catalogue),
+                sample=any_sample(overview),
                 breadcrumbs=(("首页", urls.HOME), ("最近变更", urls.CHANGES)),
                 description="全市镇街清单的最近变更")
 
 
-def town_page(catalogue: Catalogue, town: Town, history: History, labels: Labels) -> Page:
+def town_page(overview: Overview, town: Town, history: History, labels: Labels) -> Page:
     facts = town.facts
-    region = catalogue.region
+    region = overview.region
     powers = town.powers.items if town.powers else ()
     duties = town.duties.items if town.duties else ()
     offices = town.institutions.items if town.institutions else ()
@@ -239,21 +238,21 @@ def town_page(catalogue: Catalogue, town: Town, history: History, labels: Labels
         "duty_kinds": count_values([d.list_kind for d in duties], DUTY_KINDS),
         "institution_kinds": count_values([o.kind for o in offices], INSTITUTION_KINDS),
         "hotline": GENERAL_HOTLINE,
-        "recent": commit_groups(history.town(facts.code), labels, slug_of_code(catalogue),
+        "recent": commit_groups(history.town(facts.code), labels, slug_of_code(overview),
                                 limit=3),
         "timeline_url": timeline_url(town.slug),
     }
     return Page(urls.town_url(town.slug), "town.html", facts.name, context,
-                sample=facts.sample, breadcrumbs=town_crumbs(catalogue, town),
+                sample=facts.sample, breadcrumbs=town_crumbs(overview, town),
                 description=f"{facts.county}{facts.name}的赋权事项、职责任务和机构设置",
-                json_ld=jsonld.town_ld(town, catalogue))
+                json_ld=jsonld.town_ld(town, overview.region.name))
 
 
 def default_authority(name: str, kind: str) -> str:
     return name + ("办事处" if kind == "街道" else "人民政府")
 
 
-def list_page(catalogue: Catalogue, town: Town, kind: str) -> Page:
+def list_page(overview: Overview, town: Town, kind: str) -> Page:
     rows = {"powers": power_rows, "duties": duty_rows, "institutions": institution_rows}[kind](
         town)
     filter_key = {"powers": "type", "duties": "list_kind", "institutions": "kind"}[kind]
@@ -269,14 +268,14 @@ def list_page(catalogue: Catalogue, town: Town, kind: str) -> Page:
     title = f"{town.facts.name}{LIST_TITLES[kind]}"
     return Page(urls.list_url(town.slug, kind), f"list_{kind}.html", title, context,
                 sample=town.facts.sample,
-                breadcrumbs=(*town_crumbs(catalogue, town),
+                breadcrumbs=(*town_crumbs(overview, town),
                              (LIST_TITLES[kind], urls.list_url(town.slug, kind))),
                 description=f"{town.facts.county}{town.facts.name}{LIST_TITLES[kind]}，共 {len(rows)} 项")
 
 
-def _item_crumbs(catalogue: Catalogue, town: Town, kind: str, title: str, url: str
+def _item_crumbs(overview: Overview, town: Town, kind: str, title: str, url: str
                  ) -> tuple[tuple[str, str], ...]:
-    return (*town_crumbs(catalogue, town),
+    return (*town_crumbs(overview, town),
             (LIST_TITLES[kind], urls.list_url(town.slug, kind)), (title, url))
 
 
@@ -291,7 +290,7 @@ def _search_record(town: Town, kind: str, type_label: str, office: dict[str, Any
             "keywords": " ".join(keywords)}
 
 
-def power_page(catalogue: Catalogue, town: Town, power: Power, config: Config,
+def power_page(overview: Overview, town: Town, power: Power, config: Config,
                labels: Labels) -> Page:
     url = urls.item_url(town.slug, "powers", power.id)
     office = office_card(town, power.handling_office)
@@ -313,7 +312,7 @@ def power_page(catalogue: Catalogue, town: Town, power: Power, config: Config,
         "keywords": power.keywords,
     }
     return Page(url, "power.html", power.name, context, sample=town.facts.sample,
-                breadcrumbs=_item_crumbs(catalogue, town, "powers", power.name, url),
+                breadcrumbs=_item_crumbs(overview, town, "powers", power.name, url),
                 description=f"{town.facts.name}·{power.type}·承办机构：{office['name']}",
                 json_ld=jsonld.power_ld(power, town, office, config.base_url + url),
                 search_record=_search_record(
@@ -321,7 +320,7 @@ def power_page(catalogue: Catalogue, town: Town, power: Power, config: Config,
                     phones.consult if phones else None))
 
 
-def duty_page(catalogue: Catalogue, town: Town, duty: Duty, labels: Labels) -> Page:
+def duty_page(overview: Overview, town: Town, duty: Duty, labels: Labels) -> Page:
     url = urls.item_url(town.slug, "duties", duty.id)
     office = office_card(town, duty.lead_office)
     context = {
@@ -336,46 +335,45 @@ def duty_page(catalogue: Catalogue, town: Town, duty: Duty, labels: Labels) -> P
         "keywords": duty.keywords,
     }
     return Page(url, "duty.html", duty.name, context, sample=town.facts.sample,
-                breadcrumbs=_item_crumbs(catalogue, town, "duties", duty.name, url),
+                breadcrumbs=_item_crumbs(overview, town, "duties", duty.name, url),
                 description=f"{town.facts.name}·{duty.list_kind}·承办机构：{office['name']}",
                 search_record=_search_record(town, "duties", duty.list_kind, office,
                                              duty.keywords, duty.phone))
 
 
-def office_page(catalogue: Catalogue, town: Town, office: Institution, config: Config,
+def office_page(overview: Overview, town: Town, office: Institution, config: Config,
                 labels: Labels) -> Page:
     url = urls.item_url(town.slug, "institutions", office.id)
     context = {
         "town": town_ref(town), "item": office, "fields": institution_fields(office, labels),
         "description": markdown_or_none(office.description), "handles": handled_by(town, office),
-        "covers": [town_ref(catalogue.town_by_slug[s]) for s in office.covers_towns],
+        "covers": [summary_ref(overview.by_slug()[s]) for s in office.covers_towns],
         "sources": [source_view(s) for s in office.sources], "hotline": GENERAL_HOTLINE,
     }
     return Page(url, "office.html", office.name, context, sample=town.facts.sample,
-                breadcrumbs=_item_crumbs(catalogue, town, "institutions", office.name, url),
+                breadcrumbs=_item_crumbs(overview, town, "institutions", office.name, url),
                 description=f"{town.facts.name}{office.name}：地址、办公时间、电话和承办事项",
                 json_ld=jsonld.office_ld(office, town, config.base_url + url),
                 search_record=_search_record(town, "institutions", office.kind,
                                              {"name": office.name, "phone": office.phone}, ()))
 
 
-def data_page(catalogue: Catalogue) -> Page:
-    towns = [dict(town_ref(t), counts=list_counts(t),
-                  json=urls.town_data_url(t.slug, "catalogue.json"),
+def data_page(overview: Overview) -> Page:
+    towns = [dict(summary_ref(t), json=urls.town_data_url(t.slug, "catalogue.json"),
                   csv={k: urls.town_data_url(t.slug, f"{k}.csv")
-                       for k, n in list_counts(t).items() if n is not None})
-             for t in catalogue.towns]
+                       for k, n in summary_ref(t)["counts"].items() if n is not None})
+             for t in overview.towns]
     return Page(urls.DATA, "data.html", "数据下载", {"towns": towns,
-                "list_titles": LIST_TITLES}, sample=any_sample(catalogue),
+                "list_titles": LIST_TITLES}, sample=any_sample(overview),
                 breadcrumbs=(("首页", urls.HOME), ("数据下载", urls.DATA)),
                 description="全部清单的 JSON、CSV 数据和 JSON Schema 模式文件")
 
 
-def search_page(catalogue: Catalogue, searchable: bool = True) -> Page:
+def search_page(overview: Overview, searchable: bool = True) -> Page:
     filters = ["区县", "镇街", "类别", "事项类型", "承办机构"]
-    bundles = [b.path for b in plan_bundles(catalogue)] if searchable else []
+    bundles = [b.path for b in plan_bundles(overview)] if searchable else []
     context = {"bundles": bundles, "filters": filters}
-    return Page(urls.SEARCH, "search.html", "搜索", context, sample=any_sample(catalogue),
+    return Page(urls.SEARCH, "search.html", "搜索", context, sample=any_sample(overview),
                 breadcrumbs=(("首页", urls.HOME), ("搜索", urls.SEARCH)),
                 description="搜索全部镇街的事项和机构")
 

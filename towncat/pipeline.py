@@ -30,6 +30,7 @@ from .render import make_environment
 from .schema import load_schemas
 from .search import Bundle, index_site, plan_bundles
 from .site import SiteJob, make_job, navigation, render_html, render_site
+from .summary import summarize
 from .validate import validate_catalogue
 from .views import build_labels
 from .write import Staging
@@ -85,14 +86,15 @@ def run_build(root: Path, config: Config,
     global_key = render_key(root, config)
     new = Manifest(inputs=inputs)
     with Staging(output) as staging:
-        job = make_job(root, config, check.catalogue, history, staging.folder, "",
-                       manifest.towns, global_key)
+        overview = summarize(check.catalogue)
+        job = make_job(root, config, check.catalogue.towns, overview, history, staging.folder,
+                       "", manifest.towns, global_key)
         site = render_site(job, staging, progress=progress)
         new.towns.update(site.towns)
         warnings = [*history.warnings, *render_editions(root, config, history, staging,
                                                          manifest, new, global_key)]
         if search:
-            new.bundles = index_bundles(job, staging, plan_bundles(check.catalogue), manifest)
+            new.bundles = index_bundles(job, staging, plan_bundles(overview), manifest)
         staging.commit()
     result = BuildResult(check, site.pages, len(staging.paths), tuple(warnings),
                          len(check.catalogue.towns), site.reused)
@@ -115,8 +117,9 @@ def index_bundles(job: SiteJob, staging: Staging, bundles: list[Bundle],
     """Index the counties whose towns changed; reuse the other counties' bundles."""
     keys = {}
     stale = []
+    by_slug = {t.slug: t for t in job.towns}
     for bundle in bundles:
-        towns = [job.catalogue.town_by_slug[s] for s in bundle.towns]
+        towns = [by_slug[s] for s in bundle.towns]
         keys[bundle.name] = fingerprint(job.global_key, [(t.slug, job.history.town(
             t.facts.code), t) for t in towns])
         old = job.previous_output / bundle.path
@@ -148,8 +151,9 @@ def render_editions(root: Path, config: Config, history: History, staging: Stagi
             if check.catalogue is None:
                 warnings.append(f"版本 {edition.tag} 的内容不符合现行格式，未生成快照")
                 continue
-            job = make_job(root, snapshot, check.catalogue, History(history.status),
-                           staging.folder, edition.prefix, previous.towns, global_key, edition)
+            job = make_job(root, snapshot, check.catalogue.towns, summarize(check.catalogue),
+                           History(history.status), staging.folder, edition.prefix,
+                           previous.towns, global_key, edition)
             new.towns.update(render_site(job, staging, edition).towns)
             built.append((edition, versions_of(Path(folder), config.content_dir)))
     if built:

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogue import Catalogue
+from .summary import Overview
 
 CHARS_MARKER = "<!--search-chars-->"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -40,12 +40,11 @@ class Bundle:
         return f"{BUNDLE_ROOT}/{self.name}/"
 
 
-def plan_bundles(catalogue: Catalogue) -> list[Bundle]:
+def plan_bundles(overview: Overview) -> list[Bundle]:
     """One bundle per county that has at least one town with a published list."""
     bundles = []
-    for county in catalogue.region.counties:
-        towns = tuple(t.slug for t in catalogue.towns_in(county.name)
-                      if t.powers or t.duties or t.institutions)
+    for county in overview.region.counties:
+        towns = tuple(t.slug for t in overview.towns_in(county.name) if t.has_lists)
         if towns:
             bundles.append(Bundle(county.slug, towns))
     return bundles

@@ -1,7 +1,7 @@
 """Rendering the whole site into a staging folder: towns in parallel, unchanged towns reused.
 
 Town pages are independent, so they are rendered by worker processes (forked,
-sharing the loaded catalogue) that write straight into the staging folder; the
+sharing the loaded towns) that write straight into the staging folder; the
 parent renders the pages that aggregate towns (home, counties, overview,
 comparison, changes, feeds, data downloads, sitemap). A town whose fingerprint
 matches the last build's is not rendered again: its files are hard-linked from
@@ -20,9 +20,8 @@ from typing import Any
 import jinja2
 
 from . import urls
-from .catalogue import Catalogue
 from .config import Config
-from .datafiles import build_data_files
+from .datafiles import city_data_files, town_data_files
 from .editions import EditionRef
 from .history import History
 from .incremental import TownOutput, can_reuse, fingerprint
@@ -32,8 +31,9 @@ from .render import make_environment, render_page, render_robots, render_sitemap
 from .schema import load_schemas
 from .search import add_search_chars
 from .timeline import commit_groups, day, feed_context, feed_url, slug_of_code, timeline_url
+from .summary import Overview
 from .views import Labels, Page, build_labels
-from .write import Staging, check_output_path
+from .write import Staging, write_file
 
 PARALLEL_FROM = 8  # towns; below this a worker pool costs more than it saves
 
@@ -44,7 +44,8 @@ class SiteJob:
 
     root: Path
     config: Config
-    catalogue: Catalogue
+    towns: tuple[Town, ...]  # the towns this job renders (all, or one shard's)
+    overview: Overview  # every town's summary, for the pages that aggregate towns
     history: History
     labels: Labels
     nav: dict[str, Any]
@@ -83,34 +84,34 @@ def render_town(job: SiteJob, town: Town) -> tuple[str, TownOutput, bool]:
         return town.slug, previous, True
     env = job.env
     files, page_urls = [], []
-    for page in build_town_pages(job.catalogue, town, job.config, job.labels, job.history):
+    for page in build_town_pages(job.overview, town, job.config, job.labels, job.history):
         path = job.prefix + urls.output_path(page.url)
-        check_output_path(path)
-        target = job.folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(render_html(env, page, job.config, job.nav))
+        write_file(job.folder, path, render_html(env, page, job.config, job.nav))
         files.append(path)
         page_urls.append(page.url)
+    for path, data in town_data_files(town, job.config.base_url).items():
+        write_file(job.folder, job.prefix + path, data)
+        files.append(job.prefix + path)
     return town.slug, TownOutput(key, files, page_urls), False
 
 
-def _render_town_in_worker(slug: str) -> tuple[str, TownOutput, bool]:
+def _render_town_in_worker(index: int) -> tuple[str, TownOutput, bool]:
     assert _JOB is not None
-    return render_town(_JOB, _JOB.catalogue.town_by_slug[slug])
+    return render_town(_JOB, _JOB.towns[index])
 
 
 def render_towns(job: SiteJob, progress: Callable[[int, int], None] | None
                  ) -> Iterator[tuple[str, TownOutput, bool]]:
     """Every town, in parallel when it pays off; results in no particular order."""
     global _JOB
-    towns = job.catalogue.towns
+    towns = job.towns
     workers = min(os.cpu_count() or 1, 4)
     if len(towns) < PARALLEL_FROM or workers < 2:
         results: Iterator[tuple[str, TownOutput, bool]] = (render_town(job, t) for t in towns)
     else:
         _JOB = job
         pool = multiprocessing.get_context("fork").Pool(workers)
-        results = pool.imap_unordered(_render_town_in_worker, [t.slug for t in towns])
+        results = pool.imap_unordered(_render_town_in_worker, range(len(towns)))
     try:
         for done, result in enumerate(results, start=1):
             if progress is not None:
@@ -139,38 +140,49 @@ def render_site(job: SiteJob, staging: Staging, edition: EditionRef | None = Non
         staging.record(output.files)
         town_outputs[job.prefix + slug] = output
         reused += was_reused
+    pages = render_aggregates(job, staging, [u for o in town_outputs.values() for u in o.urls],
+                              edition)
+    return SiteOutput(pages + sum(len(o.urls) for o in town_outputs.values()), town_outputs,
+                      reused)
+
+
+def render_aggregates(job: SiteJob, staging: Staging, town_urls: list[str],
+                      edition: EditionRef | None = None) -> int:
+    """Every page and file that aggregates towns, from the summaries and the towns' own
+    files in the staging folder; returns the number of pages."""
     env = job.env
-    other = list(build_pages(job.catalogue, job.config, job.labels, job.history,
+    other = list(build_pages(job.overview, job.config, job.labels, job.history,
                              searchable=edition is None))
     for page in other:
         staging.add(job.prefix + urls.output_path(page.url),
                     render_html(env, page, job.config, job.nav))
-    files = build_data_files(job.catalogue, job.config.base_url,
-                             job.root / job.config.schema_dir)
-    for path in sorted(files):
-        staging.add(job.prefix + path, files[path])
+
+    def read(path: str) -> bytes | None:
+        file = staging.folder / (job.prefix + path)
+        return file.read_bytes() if file.is_file() else None
+
+    for path, data in city_data_files(job.overview, read, job.root / job.config.schema_dir):
+        staging.add(job.prefix + path, data)
     if edition is None:
-        for path, feed in build_feeds(job.catalogue, job.history, job.labels,
+        for path, feed in build_feeds(job.overview, job.history, job.labels,
                                       job.config.base_url):
             staging.add(path, env.get_template("atom.xml").render(**feed).encode("utf-8"))
-        all_urls = sorted([p.url for p in other] + [
-            u for t in job.catalogue.towns for u in town_outputs[t.slug].urls])
+        all_urls = sorted([p.url for p in other] + town_urls)
         staging.add("sitemap.xml", render_sitemap(all_urls, job.config.base_url).encode())
         staging.add("robots.txt", render_robots(job.config.base_url).encode())
     for path, data in read_assets(job.root / job.config.static_dir).items():
         staging.add(job.prefix + path, data)
-    pages = len(other) + sum(len(o.urls) for o in town_outputs.values())
-    return SiteOutput(pages, town_outputs, reused)
+    return len(other)
 
 
-def make_job(root: Path, config: Config, catalogue: Catalogue, history: History,
-             folder: Path, prefix: str, previous: dict[str, TownOutput], global_key: str,
-             edition: EditionRef | None = None) -> SiteJob:
+def make_job(root: Path, config: Config, towns: tuple[Town, ...], overview: Overview,
+             history: History, folder: Path, prefix: str, previous: dict[str, TownOutput],
+             global_key: str, edition: EditionRef | None = None) -> SiteJob:
     labels = build_labels(load_schemas(root / config.schema_dir))
     nav = navigation(history, edition)
-    key = fingerprint(global_key, prefix, config, catalogue.region, nav,
-                      [(t.slug, t.facts.name, t.facts.county) for t in catalogue.towns])
-    return SiteJob(root, config, catalogue, history, labels, nav, folder, prefix,
+    key = fingerprint(global_key, prefix, config, overview.region, nav,
+                      [(t.slug, t.name, t.county, t.kind) for t in overview.towns])
+    return SiteJob(root, config, towns, overview, history, labels, nav, folder, prefix,
                    root / config.output_dir, previous, key,
                    make_environment(root / config.template_dir))
 
@@ -196,18 +208,18 @@ def history_note(history: History) -> str | None:
     return None
 
 
-def build_feeds(catalogue: Catalogue, history: History, labels: Labels, base_url: str
+def build_feeds(overview: Overview, history: History, labels: Labels, base_url: str
                 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """(path, feed context) for the site feed and one feed per town with changes."""
-    slugs = slug_of_code(catalogue)
+    slugs = slug_of_code(overview)
     groups = commit_groups(history.changes, labels, slugs, limit=50)
     yield feed_url(None), feed_context(groups, "最近变更", urls.CHANGES, feed_url(None), base_url)
-    for town in catalogue.towns:
-        changes = history.town(town.facts.code)
+    for town in overview.towns:
+        changes = history.town(town.code)
         if changes:
             town_groups = commit_groups(changes, labels, slugs, limit=50)
             yield feed_url(town.slug), feed_context(
-                town_groups, f"{town.facts.name}变更记录", timeline_url(town.slug),
+                town_groups, f"{town.name}变更记录", timeline_url(town.slug),
                 feed_url(town.slug), base_url)
 
 

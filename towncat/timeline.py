@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import escape
 
 from . import urls
-from .catalogue import Catalogue
+from .summary import Overview
 from .changes import TOWN_ITEM
 from .history import Change, History
 from .views import Labels
@@ -77,8 +77,8 @@ def item_record(history: History, code: str, item_id: str, labels: Labels, slug:
     }
 
 
-def slug_of_code(catalogue: Catalogue) -> dict[str, str]:
-    return {t.facts.code: t.slug for t in catalogue.towns}
+def slug_of_code(overview: Overview) -> dict[str, str]:
+    return {t.code: t.slug for t in overview.towns}
 
 
 def commit_groups(changes: Iterable[Change], labels: Labels, slugs: dict[str, str],

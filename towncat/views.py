@@ -14,12 +14,18 @@ from typing import Any
 from markupsafe import Markup
 
 from . import urls
-from .catalogue import Catalogue, find_office
+from .catalogue import find_office
 from .model import Basis, Duty, Institution, Power, Source, Town
 from .richtext import render_markdown
 from .schema import SchemaSet
+from .summary import Overview, TownSummary
 
 GENERAL_HOTLINE = "12345"
+# The official order of the categories, for counts and ties (never raw code points).
+POWER_TYPES = ["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查",
+               "行政确认", "行政奖励", "行政裁决", "其他行政权力", "公共服务"]
+DUTY_KINDS = ["主体责任", "配合责任", "基本履职事项", "配合履职事项", "上级部门收回事项"]
+INSTITUTION_KINDS = ["党政工作机构", "事业单位", "派驻机构", "其他"]
 LIST_TITLES = {"powers": "赋权事项清单", "duties": "职责任务清单", "institutions": "机构设置"}
 STATUS_IN_FORCE = "现行"
 
@@ -98,13 +104,17 @@ def town_ref(town: Town) -> dict[str, Any]:
             "county": town.facts.county, "slug": town.slug}
 
 
-def county_slug(catalogue: Catalogue, name: str) -> str:
-    return next(c.slug for c in catalogue.region.counties if c.name == name)
+def summary_ref(town: TownSummary) -> dict[str, Any]:
+    """The same shape as ``town_ref``, from a town's summary, with its list counts."""
+    return {"name": town.name, "url": urls.town_url(town.slug), "kind": town.kind,
+            "county": town.county, "slug": town.slug, "code": town.code, "sample": town.sample,
+            "counts": {"powers": town.powers, "duties": town.duties,
+                       "institutions": town.institutions}}
 
 
-def town_crumbs(catalogue: Catalogue, town: Town) -> tuple[tuple[str, str], ...]:
-    county = town.facts.county
-    return (("首页", urls.HOME), (county, urls.county_url(county_slug(catalogue, county))),
+def town_crumbs(overview: Overview, town: Town) -> tuple[tuple[str, str], ...]:
+    county = overview.county(town.facts.county)
+    return (("首页", urls.HOME), (county.name, urls.county_url(county.slug)),
             (town.facts.name, urls.town_url(town.slug)))
 
 

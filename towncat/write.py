@@ -49,6 +49,14 @@ def check_output_paths(paths: Iterable[str]) -> None:
         raise OutputError("输出路径既是文件又是目录：" + "、".join(clashes[:5]))
 
 
+def write_file(folder: Path, path: str, data: bytes) -> None:
+    """Write one output file under ``folder`` (used by worker processes)."""
+    check_output_path(path)
+    target = folder / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
 class Staging:
     """A temporary output folder: ``add``/``link`` files, then ``commit`` or discard."""
 

@@ -1,0 +1,113 @@
+"""What the pages that aggregate towns need to know about each town, and nothing more.
+
+A ``TownSummary`` is small, plain and serialisable, so the city pages (home,
+counties, overview, comparison, data) can be rendered from summaries alone: a
+shard that builds some towns writes their summaries, and assembling the shards
+never needs every town's full catalogue in one process.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .catalogue import Catalogue
+from .model import County, Region, Town, build_record
+
+
+@dataclass(frozen=True)
+class Matter:
+    """One power, as the comparison page matches it across towns."""
+
+    key: str  # "code:<事项编码>" or "name:<事项名称>"
+    name: str
+    type: str
+    code: str | None
+    status: str
+    id: str
+
+
+@dataclass(frozen=True)
+class TownSummary:
+    slug: str
+    code: str
+    name: str
+    kind: str
+    county: str
+    sample: bool
+    powers: int | None  # None: the town publishes no such list
+    duties: int | None
+    institutions: int | None
+    power_types: tuple[tuple[str, int], ...]
+    duty_kinds: tuple[tuple[str, int], ...]
+    institution_kinds: tuple[tuple[str, int], ...]
+    staffing: tuple[tuple[str, int], ...]  # administrative, institutional, other
+    matters: tuple[Matter, ...]
+
+    @property
+    def has_lists(self) -> bool:
+        return self.powers is not None or self.duties is not None or \
+            self.institutions is not None
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The region and one summary per town, in NBS-code order."""
+
+    region: Region
+    towns: tuple[TownSummary, ...]
+
+    def towns_in(self, county: str) -> list[TownSummary]:
+        return [t for t in self.towns if t.county == county]
+
+    def by_slug(self) -> dict[str, TownSummary]:
+        return {t.slug: t for t in self.towns}
+
+    def county(self, name: str) -> County:
+        return next(c for c in self.region.counties if c.name == name)
+
+
+def _counts(values: list[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(Counter(values).items()))
+
+
+def summarize_town(town: Town) -> TownSummary:
+    powers = town.powers.items if town.powers else ()
+    duties = town.duties.items if town.duties else ()
+    offices = town.institutions.items if town.institutions else ()
+    staffing = Counter[str]()
+    for office in offices:
+        if office.staffing:
+            for name in ("administrative", "institutional", "other"):
+                staffing[name] += getattr(office.staffing, name) or 0
+    matters = tuple(
+        Matter(f"code:{p.code}" if p.code else f"name:{p.name}", p.name, p.type, p.code,
+               p.status, p.id) for p in powers)
+    return TownSummary(
+        town.slug, town.facts.code, town.facts.name, town.facts.kind, town.facts.county,
+        town.facts.sample,
+        len(powers) if town.powers else None, len(duties) if town.duties else None,
+        len(offices) if town.institutions else None,
+        _counts([p.type for p in powers]), _counts([d.list_kind for d in duties]),
+        _counts([o.kind for o in offices]), tuple(sorted(staffing.items())), matters)
+
+
+def summarize(catalogue: Catalogue) -> Overview:
+    return Overview(catalogue.region, tuple(summarize_town(t) for t in catalogue.towns))
+
+
+def summary_to_json(summary: TownSummary) -> dict[str, Any]:
+    return asdict(summary)
+
+
+def summary_from_json(data: dict[str, Any]) -> TownSummary:
+    pairs = ("power_types", "duty_kinds", "institution_kinds", "staffing")
+    fields: dict[str, Any] = {k: tuple(tuple(p) for p in data[k]) if k in pairs else data[k]
+                              for k in data}
+    fields["matters"] = tuple(Matter(**m) for m in data["matters"])
+    return TownSummary(**fields)
+
+
+def region_from_json(data: dict[str, Any]) -> Region:
+    return build_record(Region, data)
