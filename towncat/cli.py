@@ -22,6 +22,7 @@ from .problems import count_by_severity, format_problem
 from .reference import render_readme
 from .schema import load_schemas
 from .search import SearchIndexError
+from .shards import ShardError, run_assemble, run_shard
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -39,6 +40,13 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="生成网站，在本机预览，内容变化时自动重新生成")
     serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     serve.add_argument("--no-search", action="store_true", help="不生成搜索索引（更快）")
+    shard = commands.add_parser("shard", help="只生成部分区县的页面和搜索索引（分片），供 assemble 合并")
+    shard.add_argument("--county", action="append", required=True, metavar="SLUG",
+                       help="区县网址名（可重复），如 huantai")
+    shard.add_argument("--output", type=Path, required=True, help="分片输出目录")
+    shard.add_argument("--no-search", action="store_true", help="不生成搜索索引")
+    assemble = commands.add_parser("assemble", help="把各区县的分片合并成完整网站")
+    assemble.add_argument("shards", nargs="+", type=Path, help="分片输出目录")
     diff = commands.add_parser("diff", help="列出两个版本之间清单内容的变化（按事项，而非按文字）")
     diff.add_argument("old", help="旧版本（git 提交、分支或标签，如 origin/main）")
     diff.add_argument("new", nargs="?", default=None, help="新版本（默认：当前工作区的文件）")
@@ -128,11 +136,48 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         from .serve import serve
 
         return serve(root, config, args.port, not args.no_search, out)
+    if args.command == "shard":
+        output = args.output if args.output.is_absolute() else Path.cwd() / args.output
+        return shard_command(root, config, args.county, output, not args.no_search, out)
+    if args.command == "assemble":
+        folders = [f if f.is_absolute() else Path.cwd() / f for f in args.shards]
+        return assemble_command(root, config, folders, out)
     if args.command == "diff":
         return diff_command(root, config, args.old, args.new, out)
     if args.command == "docs":
         return update_readme(root, config, check_only=args.check, out=out)
     raise AssertionError(args.command)
+
+
+def shard_command(root: Path, config: Config, counties: list[str], output: Path,
+                  search: bool, out: TextIO) -> int:
+    started = time.perf_counter()
+    try:
+        result = run_shard(root, config, counties, output, search, _progress)
+    except ShardError as err:
+        print(f"分片错误：{err}", file=out)
+        return EXIT_USAGE
+    if result.pages == 0 and result.check.failed():
+        report_check(result.check, False, out)
+        return EXIT_PROBLEMS
+    print(f"已生成分片 {'、'.join(counties)}：{result.towns} 个镇街，{result.pages} 个页面，"
+          f"用时 {time.perf_counter() - started:.1f} 秒 → {output}", file=out)
+    return EXIT_OK
+
+
+def assemble_command(root: Path, config: Config, folders: list[Path], out: TextIO) -> int:
+    started = time.perf_counter()
+    try:
+        result = run_assemble(root, config, folders)
+    except ShardError as err:
+        print(f"无法合并分片：{err}；原有网站保持不变", file=out)
+        return EXIT_PROBLEMS
+    if result.pages == 0:
+        report_check(result.check, False, out)
+        return EXIT_PROBLEMS
+    print(f"已合并 {len(folders)} 个分片：{result.towns} 个镇街，{result.pages} 个页面，"
+          f"用时 {time.perf_counter() - started:.1f} 秒 → {config.output_dir}/", file=out)
+    return EXIT_OK
 
 
 def diff_command(root: Path, config: Config, old: str, new: str | None, out: TextIO) -> int:

@@ -88,9 +88,10 @@ def find_town_folders(content_dir: Path) -> list[Path]:
                   if e.is_dir() and not e.name.startswith("."))
 
 
-def load_content(root: Path, content_dir: Path, schemas: SchemaSet
-                 ) -> tuple[list[Document], list[Problem]]:
-    """Every content file of the project, loaded and schema-checked."""
+def load_content(root: Path, content_dir: Path, schemas: SchemaSet,
+                 only: frozenset[str] | None = None) -> tuple[list[Document], list[Problem]]:
+    """Every content file of the project, loaded and schema-checked; with ``only``, the
+    lists of just those towns (every ``town.yaml`` is still read)."""
     documents: list[Document] = []
     problems: list[Problem] = []
 
@@ -113,7 +114,7 @@ def load_content(root: Path, content_dir: Path, schemas: SchemaSet
         files, found = _town_folder_files(folder, display(folder))
         problems += found
         for kind in TOWN_FILES:
-            if kind in files:
+            if kind in files and (kind == "town" or only is None or folder.name in only):
                 document, found = load_document(files[kind], kind, display(files[kind]),
                                                 folder.name, schemas)
                 documents.append(document)

@@ -26,7 +26,8 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int]], unit: str
         y = i * (BAR_HEIGHT + BAR_GAP)
         width = round(span * value / top, 1)
         bars.append({"label": label, "value": value, "y": y, "width": width,
-                     "text_y": y + BAR_HEIGHT * 0.7, "value_x": LABEL_WIDTH + width + 6})
+                     "text_y": round(y + BAR_HEIGHT * 0.7, 1),
+                     "value_x": round(LABEL_WIDTH + width + 6, 1)})
     height = max(len(rows) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT)
     summary = "；".join(f"{label} {value}{unit}" for label, value in rows)
     return {"id": chart_id, "title": title, "bars": bars, "width": CHART_WIDTH,

@@ -45,10 +45,11 @@ class CheckResult:
         return count_by_severity(self.problems, strict=strict)[0] > 0
 
 
-def run_check(root: Path, config: Config) -> CheckResult:
-    """Load → schema → cross-checks → model. Reads files; writes nothing."""
+def run_check(root: Path, config: Config, only: frozenset[str] | None = None) -> CheckResult:
+    """Load → schema → cross-checks → model. Reads files; writes nothing. With ``only``,
+    just those towns' lists are read (a shard); every town's facts always are."""
     schemas = load_schemas(root / config.schema_dir)
-    documents, problems = load_content(root, root / config.content_dir, schemas)
+    documents, problems = load_content(root, root / config.content_dir, schemas, only)
     problems += validate_catalogue(documents)
     problems.sort()
     if count_by_severity(problems)[0] or not documents:
@@ -89,7 +90,7 @@ def run_build(root: Path, config: Config,
         overview = summarize(check.catalogue)
         job = make_job(root, config, check.catalogue.towns, overview, history, staging.folder,
                        "", manifest.towns, global_key)
-        site = render_site(job, staging, progress=progress)
+        site = render_site(job, staging, progress=progress, search=search)
         new.towns.update(site.towns)
         warnings = [*history.warnings, *render_editions(root, config, history, staging,
                                                          manifest, new, global_key)]

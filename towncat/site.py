@@ -132,7 +132,8 @@ class SiteOutput:
 
 
 def render_site(job: SiteJob, staging: Staging, edition: EditionRef | None = None,
-                progress: Callable[[int, int], None] | None = None) -> SiteOutput:
+                progress: Callable[[int, int], None] | None = None, search: bool = True
+                ) -> SiteOutput:
     """Town pages (in workers), then every page and file that aggregates towns."""
     town_outputs: dict[str, TownOutput] = {}
     reused = 0
@@ -141,18 +142,18 @@ def render_site(job: SiteJob, staging: Staging, edition: EditionRef | None = Non
         town_outputs[job.prefix + slug] = output
         reused += was_reused
     pages = render_aggregates(job, staging, [u for o in town_outputs.values() for u in o.urls],
-                              edition)
+                              edition, search)
     return SiteOutput(pages + sum(len(o.urls) for o in town_outputs.values()), town_outputs,
                       reused)
 
 
 def render_aggregates(job: SiteJob, staging: Staging, town_urls: list[str],
-                      edition: EditionRef | None = None) -> int:
+                      edition: EditionRef | None = None, search: bool = True) -> int:
     """Every page and file that aggregates towns, from the summaries and the towns' own
     files in the staging folder; returns the number of pages."""
     env = job.env
     other = list(build_pages(job.overview, job.config, job.labels, job.history,
-                             searchable=edition is None))
+                             searchable=search and edition is None))
     for page in other:
         staging.add(job.prefix + urls.output_path(page.url),
                     render_html(env, page, job.config, job.nav))

@@ -1,0 +1,150 @@
+"""Building a site as independent jobs: one shard per 区县 (or several), then one assembly.
+
+``run_shard`` renders the towns of some counties, their downloads and their
+search bundles into a folder of their own, with a manifest holding the towns'
+summaries; it reads only those towns' lists. ``run_assemble`` checks that the
+shards come from the same inputs and cover every county exactly once, links
+their files into a staging folder, renders the pages that aggregate towns from
+the summaries alone, and swaps the site in. Any batch system (a CI matrix, a
+cluster queue) can run the shard jobs in parallel.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .history import read_site_history
+from .incremental import TownOutput, input_key, render_key
+from .pipeline import BuildResult, CheckResult, run_check
+from .problems import Problem
+from .search import index_site, plan_bundles
+from .site import make_job, render_aggregates, render_towns
+from .summary import Overview, summarize, summary_from_json, summary_to_json
+from .write import Staging
+
+SHARD_MANIFEST = ".towncat-shard.json"
+SHARD_FLAGS = "shard"
+
+
+class ShardError(Exception):
+    """Shards that cannot be assembled: different inputs, a county missing or twice."""
+
+
+def county_towns(check: CheckResult, counties: list[str]) -> frozenset[str]:
+    """The slugs of the towns in the named counties (by county slug)."""
+    assert check.catalogue is not None
+    region = check.catalogue.region
+    names = {c.slug: c.name for c in region.counties}
+    unknown = [c for c in counties if c not in names]
+    if unknown:
+        raise ShardError("未知的区县：" + "、".join(unknown) + "；可选："
+                         + "、".join(names))
+    wanted = {names[c] for c in counties}
+    return frozenset(t.slug for t in check.catalogue.towns if t.facts.county in wanted)
+
+
+def run_shard(root: Path, config: Config, counties: list[str], output: Path,
+              search: bool = True, progress: Callable[[int, int], None] | None = None
+              ) -> BuildResult:
+    """Render the towns of ``counties`` (county slugs) into ``output`` as one shard."""
+    light = run_check(root, config, only=frozenset())
+    if light.catalogue is None:
+        return BuildResult(light)
+    slugs = county_towns(light, counties)
+    check = run_check(root, config, only=slugs)
+    if check.catalogue is None:
+        return BuildResult(check)
+    history = read_site_history(root, config.content_dir, root / config.cache_dir)
+    towns = tuple(t for t in check.catalogue.towns if t.slug in slugs)
+    overview = summarize(check.catalogue)
+    mine = Overview(overview.region, tuple(t for t in overview.towns if t.slug in slugs))
+    outputs: dict[str, TownOutput] = {}
+    with Staging(output) as staging:
+        job = make_job(root, config, towns, overview, history, staging.folder, "", {},
+                       render_key(root, config))
+        for slug, town_output, _ in render_towns(job, progress):
+            staging.record(town_output.files)
+            outputs[slug] = town_output
+        if search:
+            index_site(staging.folder, plan_bundles(mine))
+        manifest = {"inputs": input_key(root, config, SHARD_FLAGS), "counties": counties,
+                    "search": search, "towns": {k: asdict(v) for k, v in outputs.items()},
+                    "summaries": [summary_to_json(t) for t in mine.towns]}
+        staging.add(SHARD_MANIFEST, json.dumps(manifest, ensure_ascii=False,
+                                               sort_keys=True).encode("utf-8"))
+        staging.commit()
+    pages = sum(len(o.urls) for o in outputs.values())
+    return BuildResult(check, pages, len(staging.paths), history.warnings, len(towns))
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads((folder / SHARD_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ShardError(f"{folder} 不是分片输出（缺少或无法读取 {SHARD_MANIFEST}）") from err
+    return data
+
+
+def _check_shards(manifests: dict[Path, dict[str, Any]], expected_inputs: str,
+                  county_slugs: list[str]) -> None:
+    seen: dict[str, Path] = {}
+    for folder, manifest in manifests.items():
+        if manifest["inputs"] != expected_inputs:
+            raise ShardError(f"分片 {folder} 的输入（内容、模板、配置或代码）与当前不一致，请重新生成")
+        for county in manifest["counties"]:
+            if county in seen:
+                raise ShardError(f"区县 {county} 同时出现在分片 {seen[county]} 和 {folder} 中")
+            seen[county] = folder
+    missing = [c for c in county_slugs if c not in seen]
+    if missing:
+        raise ShardError("缺少这些区县的分片：" + "、".join(missing))
+
+
+def run_assemble(root: Path, config: Config, folders: list[Path]) -> BuildResult:
+    """Join shards into the site: their files, plus every page that aggregates towns."""
+    light = run_check(root, config, only=frozenset())
+    if light.catalogue is None:
+        return BuildResult(light)
+    region = light.catalogue.region
+    manifests = {folder: _read_manifest(folder) for folder in folders}
+    _check_shards(manifests, input_key(root, config, SHARD_FLAGS),
+                  [c.slug for c in region.counties])
+    summaries = {s["slug"]: summary_from_json(s) for m in manifests.values()
+                 for s in m["summaries"]}
+    missing = [t.slug for t in light.catalogue.towns if t.slug not in summaries]
+    if missing:
+        raise ShardError("分片中缺少这些镇街：" + "、".join(missing[:10]))
+    overview = Overview(region, tuple(summaries[t.slug] for t in light.catalogue.towns))
+    history = read_site_history(root, config.content_dir, root / config.cache_dir)
+    searchable = all(m["search"] for m in manifests.values())
+    town_urls: list[str] = []
+    with Staging(root / config.output_dir) as staging:
+        for folder, manifest in sorted(manifests.items()):
+            for town in manifest["towns"].values():
+                for path in town["files"]:
+                    staging.link(path, folder / path)
+                town_urls += town["urls"]
+            if searchable and (folder / "pagefind").is_dir():
+                shutil.copytree(folder / "pagefind", staging.folder / "pagefind",
+                                dirs_exist_ok=True, copy_function=_hard_link)
+        job = make_job(root, config, (), overview, history, staging.folder, "", {},
+                       render_key(root, config))
+        pages = render_aggregates(job, staging, town_urls, search=searchable) + len(town_urls)
+        staging.commit()
+    problems: list[Problem] = light.problems
+    return BuildResult(CheckResult(problems, light.catalogue), pages, len(staging.paths),
+                       history.warnings, len(overview.towns))
+
+
+def _hard_link(source: str, target: str) -> None:
+    try:
+        Path(target).hardlink_to(source)
+    except OSError:
+        shutil.copyfile(source, target)
+
