@@ -62,6 +62,17 @@ def _build_town(slug: str, by_kind: dict[str, Document]) -> Town:
     return Town(slug, facts, powers, duties, institutions)
 
 
+def build_towns(facts: list[Document], lists: list[Document], slugs: list[str]
+                ) -> tuple[Town, ...]:
+    """The towns ``slugs`` from their valid facts and list documents, in NBS-code order."""
+    by_town: dict[str, dict[str, Document]] = {s: {} for s in slugs}
+    for document in [*facts, *lists]:
+        if document.town in by_town:
+            by_town[document.town][document.kind] = document
+    towns = [_build_town(slug, docs) for slug, docs in by_town.items() if "town" in docs]
+    return tuple(sorted(towns, key=lambda t: t.facts.code))
+
+
 def build_catalogue(documents: list[Document]) -> Catalogue:
     """The model from documents that all passed validation."""
     region = next(build_record(Region, d.data) for d in documents if d.kind == "region")

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .catalogue import Catalogue
+from .summary import Overview, summarize
 from .config import Config, ConfigError, load_config
 from .editions import diff_editions, render_diff_summary, versions_at, versions_of
 from .gitlog import GitError
-from .pipeline import CheckResult, run_build, run_check
+from .pipeline import CheckResult, check_in_groups, run_build
 from .problems import count_by_severity, format_problem
 from .reference import render_readme
 from .schema import load_schemas
@@ -55,22 +55,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def summarize_catalogue(catalogue: Catalogue) -> list[str]:
-    """One line per town that publishes a list, then the totals, in Chinese."""
-    lines = []
+def summarize_overview(overview: Overview) -> list[str]:
+    """One line per town that publishes a list (up to 100), then the totals, in Chinese."""
+    lines: list[str] = []
     totals = {"powers": 0, "duties": 0, "institutions": 0}
-    for town in catalogue.towns:
-        counts = {
-            "powers": len(town.powers.items) if town.powers else 0,
-            "duties": len(town.duties.items) if town.duties else 0,
-            "institutions": len(town.institutions.items) if town.institutions else 0,
-        }
+    for town in overview.towns:
+        counts = {"powers": town.powers or 0, "duties": town.duties or 0,
+                  "institutions": town.institutions or 0}
         for key, value in counts.items():
             totals[key] += value
-        if any(counts.values()):
-            lines.append(f"  {town.facts.name}（{town.facts.county}）：赋权事项 {counts['powers']} 项，"
+        if any(counts.values()) and len(lines) < 100:
+            lines.append(f"  {town.name}（{town.county}）：赋权事项 {counts['powers']} 项，"
                          f"职责 {counts['duties']} 项，机构 {counts['institutions']} 个")
-    lines.append(f"共 {len(catalogue.towns)} 个镇街，赋权事项 {totals['powers']} 项，"
+    lines.append(f"共 {len(overview.towns)} 个镇街，赋权事项 {totals['powers']} 项，"
                  f"职责 {totals['duties']} 项，机构 {totals['institutions']} 个")
     return lines
 
@@ -78,8 +75,9 @@ def summarize_catalogue(catalogue: Catalogue) -> list[str]:
 def report_check(result: CheckResult, strict: bool, out: TextIO) -> int:
     for problem in result.problems:
         print(format_problem(problem, strict=strict), file=out)
-    if result.catalogue is not None:
-        for line in summarize_catalogue(result.catalogue):
+    overview = result.overview or (summarize(result.catalogue) if result.catalogue else None)
+    if overview is not None:
+        for line in summarize_overview(overview):
             print(line, file=out)
     errors, warnings = count_by_severity(result.problems, strict=strict)
     verdict = "未通过" if errors else "通过"
@@ -129,7 +127,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_USAGE
     config = load_config(root)
     if args.command == "check":
-        return report_check(run_check(root, config), args.strict, out)
+        return report_check(check_in_groups(root, config), args.strict, out)
     if args.command == "build":
         return build_command(root, config, args.strict, not args.no_search, out)
     if args.command == "serve":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -88,35 +89,67 @@ def find_town_folders(content_dir: Path) -> list[Path]:
                   if e.is_dir() and not e.name.startswith("."))
 
 
+@dataclass(frozen=True)
+class Facts:
+    """``region.yaml`` and every ``town.yaml``, and where each town's list files are."""
+
+    documents: list[Document]
+    problems: list[Problem]
+    lists: dict[str, dict[str, Path]]  # slug -> kind -> file
+
+
+def _display(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_facts(root: Path, content_dir: Path, schemas: SchemaSet) -> Facts:
+    """The small files every check needs: the region and each town's facts."""
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    region_path = content_dir / "region.yaml"
+    if region_path.is_file():
+        document, found = load_document(region_path, "region", _display(root, region_path),
+                                        None, schemas)
+        documents.append(document)
+        problems += found
+    else:
+        problems.append(Problem(_display(root, region_path), 0, 0, "missing-town-file", "",
+                                "缺少 content/region.yaml（市级信息和区县列表）"))
+    lists: dict[str, dict[str, Path]] = {}
+    for folder in find_town_folders(content_dir):
+        files, found = _town_folder_files(folder, _display(root, folder))
+        problems += found
+        if "town" in files:
+            document, found = load_document(files["town"], "town",
+                                            _display(root, files["town"]), folder.name, schemas)
+            documents.append(document)
+            problems += found
+        lists[folder.name] = {k: v for k, v in files.items() if k in LIST_KINDS}
+    return Facts(documents, problems, lists)
+
+
+def load_lists(root: Path, facts: Facts, slugs: Iterable[str], schemas: SchemaSet
+               ) -> tuple[list[Document], list[Problem]]:
+    """The list files of the towns ``slugs``, loaded and schema-checked."""
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for slug in slugs:
+        for kind, path in sorted(facts.lists.get(slug, {}).items(),
+                                 key=lambda kv: LIST_KINDS.index(kv[0])):
+            document, found = load_document(path, kind, _display(root, path), slug, schemas)
+            documents.append(document)
+            problems += found
+    return documents, problems
+
+
 def load_content(root: Path, content_dir: Path, schemas: SchemaSet,
                  only: frozenset[str] | None = None) -> tuple[list[Document], list[Problem]]:
     """Every content file of the project, loaded and schema-checked; with ``only``, the
     lists of just those towns (every ``town.yaml`` is still read)."""
-    documents: list[Document] = []
-    problems: list[Problem] = []
-
-    def display(path: Path) -> str:
-        try:
-            return path.relative_to(root).as_posix()
-        except ValueError:
-            return path.as_posix()
-
-    region_path = content_dir / "region.yaml"
-    if region_path.is_file():
-        document, found = load_document(region_path, "region", display(region_path), None,
-                                        schemas)
-        documents.append(document)
-        problems += found
-    else:
-        problems.append(Problem(display(region_path), 0, 0, "missing-town-file", "",
-                                "缺少 content/region.yaml（市级信息和区县列表）"))
-    for folder in find_town_folders(content_dir):
-        files, found = _town_folder_files(folder, display(folder))
-        problems += found
-        for kind in TOWN_FILES:
-            if kind in files and (kind == "town" or only is None or folder.name in only):
-                document, found = load_document(files[kind], kind, display(files[kind]),
-                                                folder.name, schemas)
-                documents.append(document)
-                problems += found
-    return documents, problems
+    facts = load_facts(root, content_dir, schemas)
+    slugs = sorted(facts.lists) if only is None else sorted(s for s in facts.lists if s in only)
+    documents, problems = load_lists(root, facts, slugs, schemas)
+    return facts.documents + documents, facts.problems + problems

@@ -33,15 +33,29 @@ def _problem(doc: Document, path: Path_, code: str, message: str, *, key: bool =
 
 def validate_catalogue(documents: list[Document]) -> list[Problem]:
     """Every problem that involves more than one field or file."""
+    facts = [d for d in documents if d.kind not in LIST_KINDS]
+    return validate_facts(facts) + validate_lists(
+        [d for d in documents if d.kind in LIST_KINDS], facts)
+
+
+def validate_facts(documents: list[Document]) -> list[Problem]:
+    """Checks across ``region.yaml`` and every ``town.yaml``."""
     valid = [d for d in documents if d.valid]
     region = next((d for d in valid if d.kind == "region"), None)
     towns = [d for d in valid if d.kind == "town"]
-    lists = [d for d in valid if d.kind in LIST_KINDS]
-    slugs = {d.town for d in documents if d.kind == "town" and d.town}
     problems = list(_check_slugs(d for d in documents if d.kind == "town"))
     if region is not None:
         problems += _check_region(region)
         problems += _check_towns(region, towns)
+    return problems
+
+
+def validate_lists(documents: list[Document], facts: list[Document]) -> list[Problem]:
+    """Checks within and across the list files of some towns, given every town's facts."""
+    towns = [d for d in facts if d.valid and d.kind == "town"]
+    lists = [d for d in documents if d.valid]
+    slugs = {d.town for d in facts if d.kind == "town" and d.town}
+    problems: list[Problem] = []
     institutions = {d.town: d for d in lists if d.kind == "institutions"}
     # a town whose institutions.yaml exists but is invalid: its references are not judged
     unjudged = {d.town for d in documents if d.kind == "institutions" and not d.valid}
