@@ -62,8 +62,7 @@ def _build_town(slug: str, by_kind: dict[str, Document]) -> Town:
     return Town(slug, facts, powers, duties, institutions)
 
 
-def build_towns(facts: list[Document], lists: list[Document], slugs: list[str]
-                ) -> tuple[Town, ...]:
+def build_towns(facts: list[Document], lists: list[Document], slugs: list[str]) -> tuple[Town, ...]:
     """The towns ``slugs`` from their valid facts and list documents, in NBS-code order."""
     by_town: dict[str, dict[str, Document]] = {s: {} for s in slugs}
     for document in [*facts, *lists]:

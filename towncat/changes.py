@@ -13,9 +13,21 @@ from typing import Any
 
 LIST_KINDS = ("powers", "duties", "institutions")
 OFFICE_FIELDS = frozenset({"handling_office", "lead_office"})
-MAJOR_FIELDS = frozenset({"basis", "handling_office", "lead_office", "status", "type",
-                          "list_kind", "effective_from", "effective_to", "kind",
-                          "original_department", "delegation_mode"})
+MAJOR_FIELDS = frozenset(
+    {
+        "basis",
+        "handling_office",
+        "lead_office",
+        "status",
+        "type",
+        "list_kind",
+        "effective_from",
+        "effective_to",
+        "kind",
+        "original_department",
+        "delegation_mode",
+    }
+)
 TOWN_ITEM = "town"  # the pseudo-item that stands for town.yaml itself
 
 
@@ -52,15 +64,18 @@ class ItemDiff:
     old_kind: str | None = None  # for a move: the list it came from
 
 
-def build_version(code: str, slug: str, facts: Mapping[str, Any],
-                  lists: Mapping[str, Mapping[str, Any]]) -> TownVersion:
+def build_version(
+    code: str, slug: str, facts: Mapping[str, Any], lists: Mapping[str, Mapping[str, Any]]
+) -> TownVersion:
     """A version from the parsed files of one town (each list file's top-level mapping)."""
     items: dict[str, tuple[str, Mapping[str, Any]]] = {}
     for kind in LIST_KINDS:
         for item in _list_items(lists.get(kind), kind):
             items.setdefault(str(item["id"]), (kind, item))
-    offices = {str(i["id"]): str(i.get("name", i["id"]))
-               for i in _list_items(lists.get("institutions"), "institutions")}
+    offices = {
+        str(i["id"]): str(i.get("name", i["id"]))
+        for i in _list_items(lists.get("institutions"), "institutions")
+    }
     return TownVersion(code, slug, str(facts.get("name", slug)), facts, items, offices)
 
 
@@ -86,8 +101,12 @@ def show(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def _field_diffs(old: Mapping[str, Any], new: Mapping[str, Any], old_offices: Mapping[str, str],
-                 new_offices: Mapping[str, str]) -> tuple[FieldDiff, ...]:
+def _field_diffs(
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    old_offices: Mapping[str, str],
+    new_offices: Mapping[str, str],
+) -> tuple[FieldDiff, ...]:
     diffs = []
     for name in sorted(set(old) | set(new), key=_field_order(old, new)):
         before, after = old.get(name), new.get(name)
@@ -129,13 +148,23 @@ def diff_versions(old: TownVersion | None, new: TownVersion | None) -> list[Item
         diffs.append(ItemDiff(TOWN_ITEM, "", old.name, "removed", data=old.facts))
     if old and new and old.facts != new.facts:
         fields = _field_diffs(old.facts, new.facts, {}, {})
-        diffs.append(ItemDiff(TOWN_ITEM, "", new.name, "changed", fields, major=False,
-                              data=new.facts))
+        diffs.append(
+            ItemDiff(TOWN_ITEM, "", new.name, "changed", fields, major=False, data=new.facts)
+        )
     for item_id, (kind, data) in new_items.items():
         number, effective = _dates(data)
         if item_id not in old_items:
-            diffs.append(ItemDiff(kind, item_id, _item_name(data, item_id), "added",
-                                  document_number=number, effective_from=effective, data=data))
+            diffs.append(
+                ItemDiff(
+                    kind,
+                    item_id,
+                    _item_name(data, item_id),
+                    "added",
+                    document_number=number,
+                    effective_from=effective,
+                    data=data,
+                )
+            )
             continue
         old_kind, old_data = old_items[item_id]
         if old_kind == kind and old_data == data:
@@ -143,9 +172,20 @@ def diff_versions(old: TownVersion | None, new: TownVersion | None) -> list[Item
         fields = _field_diffs(old_data, data, old_offices, new_offices)
         action = "moved" if old_kind != kind else "changed"
         major = action == "moved" or any(f.field in MAJOR_FIELDS for f in fields)
-        diffs.append(ItemDiff(kind, item_id, _item_name(data, item_id), action, fields, major,
-                              number, effective, data,
-                              old_kind if action == "moved" else None))
+        diffs.append(
+            ItemDiff(
+                kind,
+                item_id,
+                _item_name(data, item_id),
+                action,
+                fields,
+                major,
+                number,
+                effective,
+                data,
+                old_kind if action == "moved" else None,
+            )
+        )
     for item_id, (kind, data) in old_items.items():
         if item_id not in new_items:
             diffs.append(ItemDiff(kind, item_id, _item_name(data, item_id), "removed", data=data))

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .summary import Overview, summarize
 from .config import Config, ConfigError, load_config
 from .editions import diff_editions, render_diff_summary, versions_at, versions_of
 from .gitlog import GitError
@@ -23,6 +22,7 @@ from .reference import render_readme
 from .schema import load_schemas
 from .search import SearchIndexError
 from .shards import ShardError, run_assemble, run_shard
+from .summary import Overview, summarize
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -40,9 +40,16 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="生成网站，在本机预览，内容变化时自动重新生成")
     serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     serve.add_argument("--no-search", action="store_true", help="不生成搜索索引（更快）")
-    shard = commands.add_parser("shard", help="只生成部分区县的页面和搜索索引（分片），供 assemble 合并")
-    shard.add_argument("--county", action="append", required=True, metavar="SLUG",
-                       help="区县网址名（可重复），如 huantai")
+    shard = commands.add_parser(
+        "shard", help="只生成部分区县的页面和搜索索引（分片），供 assemble 合并"
+    )
+    shard.add_argument(
+        "--county",
+        action="append",
+        required=True,
+        metavar="SLUG",
+        help="区县网址名（可重复），如 huantai",
+    )
     shard.add_argument("--output", type=Path, required=True, help="分片输出目录")
     shard.add_argument("--no-search", action="store_true", help="不生成搜索索引")
     assemble = commands.add_parser("assemble", help="把各区县的分片合并成完整网站")
@@ -60,15 +67,22 @@ def summarize_overview(overview: Overview) -> list[str]:
     lines: list[str] = []
     totals = {"powers": 0, "duties": 0, "institutions": 0}
     for town in overview.towns:
-        counts = {"powers": town.powers or 0, "duties": town.duties or 0,
-                  "institutions": town.institutions or 0}
+        counts = {
+            "powers": town.powers or 0,
+            "duties": town.duties or 0,
+            "institutions": town.institutions or 0,
+        }
         for key, value in counts.items():
             totals[key] += value
         if any(counts.values()) and len(lines) < 100:
-            lines.append(f"  {town.name}（{town.county}）：赋权事项 {counts['powers']} 项，"
-                         f"职责 {counts['duties']} 项，机构 {counts['institutions']} 个")
-    lines.append(f"共 {len(overview.towns)} 个镇街，赋权事项 {totals['powers']} 项，"
-                 f"职责 {totals['duties']} 项，机构 {totals['institutions']} 个")
+            lines.append(
+                f"  {town.name}（{town.county}）：赋权事项 {counts['powers']} 项，"
+                f"职责 {counts['duties']} 项，机构 {counts['institutions']} 个"
+            )
+    lines.append(
+        f"共 {len(overview.towns)} 个镇街，赋权事项 {totals['powers']} 项，"
+        f"职责 {totals['duties']} 项，机构 {totals['institutions']} 个"
+    )
     return lines
 
 
@@ -111,12 +125,18 @@ def build_command(root: Path, config: Config, strict: bool, search: bool, out: T
     warnings = count_by_severity(result.check.problems)[1] + len(result.warnings)
     seconds = time.perf_counter() - started
     if result.unchanged:
-        print(f"网站已是最新：输入没有变化，{config.output_dir}/ 保持不变（{result.pages} 个页面，"
-              f"用时 {seconds:.1f} 秒）", file=out)
+        print(
+            f"网站已是最新：输入没有变化，{config.output_dir}/ 保持不变（{result.pages} 个页面，"
+            f"用时 {seconds:.1f} 秒）",
+            file=out,
+        )
         return EXIT_OK
     reused = f"，其中 {result.reused} 个镇街沿用上次结果" if result.reused else ""
-    print(f"已生成网站：{result.towns} 个镇街{reused}，{result.pages} 个页面，{result.files} 个文件，"
-          f"{warnings} 个警告，用时 {seconds:.1f} 秒 → {config.output_dir}/", file=out)
+    print(
+        f"已生成网站：{result.towns} 个镇街{reused}，{result.pages} 个页面，{result.files} 个文件，"
+        f"{warnings} 个警告，用时 {seconds:.1f} 秒 → {config.output_dir}/",
+        file=out,
+    )
     return EXIT_OK
 
 
@@ -147,8 +167,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     raise AssertionError(args.command)
 
 
-def shard_command(root: Path, config: Config, counties: list[str], output: Path,
-                  search: bool, out: TextIO) -> int:
+def shard_command(
+    root: Path, config: Config, counties: list[str], output: Path, search: bool, out: TextIO
+) -> int:
     started = time.perf_counter()
     try:
         result = run_shard(root, config, counties, output, search, _progress)
@@ -158,8 +179,11 @@ def shard_command(root: Path, config: Config, counties: list[str], output: Path,
     if result.pages == 0 and result.check.failed():
         report_check(result.check, False, out)
         return EXIT_PROBLEMS
-    print(f"已生成分片 {'、'.join(counties)}：{result.towns} 个镇街，{result.pages} 个页面，"
-          f"用时 {time.perf_counter() - started:.1f} 秒 → {output}", file=out)
+    print(
+        f"已生成分片 {'、'.join(counties)}：{result.towns} 个镇街，{result.pages} 个页面，"
+        f"用时 {time.perf_counter() - started:.1f} 秒 → {output}",
+        file=out,
+    )
     return EXIT_OK
 
 
@@ -173,8 +197,11 @@ def assemble_command(root: Path, config: Config, folders: list[Path], out: TextI
     if result.pages == 0:
         report_check(result.check, False, out)
         return EXIT_PROBLEMS
-    print(f"已合并 {len(folders)} 个分片：{result.towns} 个镇街，{result.pages} 个页面，"
-          f"用时 {time.perf_counter() - started:.1f} 秒 → {config.output_dir}/", file=out)
+    print(
+        f"已合并 {len(folders)} 个分片：{result.towns} 个镇街，{result.pages} 个页面，"
+        f"用时 {time.perf_counter() - started:.1f} 秒 → {config.output_dir}/",
+        file=out,
+    )
     return EXIT_OK
 
 
@@ -182,8 +209,11 @@ def diff_command(root: Path, config: Config, old: str, new: str | None, out: Tex
     """A Markdown summary of the catalogue changes between two revisions, for reviewers."""
     try:
         before = versions_at(root, old, config.content_dir)
-        after = versions_at(root, new, config.content_dir) if new else \
-            versions_of(root, config.content_dir)
+        after = (
+            versions_at(root, new, config.content_dir)
+            if new
+            else versions_of(root, config.content_dir)
+        )
     except GitError as err:
         print(f"无法读取版本：{err}", file=sys.stderr)
         return EXIT_USAGE

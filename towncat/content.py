@@ -45,8 +45,9 @@ def _schema_line_problem(kind: str, parsed: Parsed, source: str) -> list[Problem
     return []
 
 
-def load_document(path: Path, kind: str, source: str, town: str | None,
-                  schemas: SchemaSet) -> tuple[Document, list[Problem]]:
+def load_document(
+    path: Path, kind: str, source: str, town: str | None, schemas: SchemaSet
+) -> tuple[Document, list[Problem]]:
     """Read, parse and schema-check one file."""
     parsed = load_yaml_file(path, source)
     problems = list(parsed.problems)
@@ -72,11 +73,27 @@ def _town_folder_files(folder: Path, source: str) -> tuple[dict[str, Path], list
             continue
         close = difflib.get_close_matches(entry.name, expected, n=1, cutoff=0.6)
         hint = f"；是否想命名为 {close[0]}？" if close else "；允许的文件：" + "、".join(expected)
-        problems.append(Problem(f"{source}/{entry.name}", 0, 0, "unknown-file", "",
-                                f"不认识的文件 {entry.name}{hint}"))
+        problems.append(
+            Problem(
+                f"{source}/{entry.name}",
+                0,
+                0,
+                "unknown-file",
+                "",
+                f"不认识的文件 {entry.name}{hint}",
+            )
+        )
     if "town" not in files:
-        problems.append(Problem(f"{source}/town.yaml", 0, 0, "missing-town-file", "",
-                                "镇街文件夹中缺少 town.yaml（镇街基本信息），请添加"))
+        problems.append(
+            Problem(
+                f"{source}/town.yaml",
+                0,
+                0,
+                "missing-town-file",
+                "",
+                "镇街文件夹中缺少 town.yaml（镇街基本信息），请添加",
+            )
+        )
     return files, problems
 
 
@@ -85,8 +102,9 @@ def find_town_folders(content_dir: Path) -> list[Path]:
     towns_dir = content_dir / "towns"
     if not towns_dir.is_dir():
         return []
-    return sorted(Path(e.path) for e in os.scandir(towns_dir)
-                  if e.is_dir() and not e.name.startswith("."))
+    return sorted(
+        Path(e.path) for e in os.scandir(towns_dir) if e.is_dir() and not e.name.startswith(".")
+    )
 
 
 @dataclass(frozen=True)
@@ -111,42 +129,55 @@ def load_facts(root: Path, content_dir: Path, schemas: SchemaSet) -> Facts:
     problems: list[Problem] = []
     region_path = content_dir / "region.yaml"
     if region_path.is_file():
-        document, found = load_document(region_path, "region", _display(root, region_path),
-                                        None, schemas)
+        document, found = load_document(
+            region_path, "region", _display(root, region_path), None, schemas
+        )
         documents.append(document)
         problems += found
     else:
-        problems.append(Problem(_display(root, region_path), 0, 0, "missing-town-file", "",
-                                "缺少 content/region.yaml（市级信息和区县列表）"))
+        problems.append(
+            Problem(
+                _display(root, region_path),
+                0,
+                0,
+                "missing-town-file",
+                "",
+                "缺少 content/region.yaml（市级信息和区县列表）",
+            )
+        )
     lists: dict[str, dict[str, Path]] = {}
     for folder in find_town_folders(content_dir):
         files, found = _town_folder_files(folder, _display(root, folder))
         problems += found
         if "town" in files:
-            document, found = load_document(files["town"], "town",
-                                            _display(root, files["town"]), folder.name, schemas)
+            document, found = load_document(
+                files["town"], "town", _display(root, files["town"]), folder.name, schemas
+            )
             documents.append(document)
             problems += found
         lists[folder.name] = {k: v for k, v in files.items() if k in LIST_KINDS}
     return Facts(documents, problems, lists)
 
 
-def load_lists(root: Path, facts: Facts, slugs: Iterable[str], schemas: SchemaSet
-               ) -> tuple[list[Document], list[Problem]]:
+def load_lists(
+    root: Path, facts: Facts, slugs: Iterable[str], schemas: SchemaSet
+) -> tuple[list[Document], list[Problem]]:
     """The list files of the towns ``slugs``, loaded and schema-checked."""
     documents: list[Document] = []
     problems: list[Problem] = []
     for slug in slugs:
-        for kind, path in sorted(facts.lists.get(slug, {}).items(),
-                                 key=lambda kv: LIST_KINDS.index(kv[0])):
+        for kind, path in sorted(
+            facts.lists.get(slug, {}).items(), key=lambda kv: LIST_KINDS.index(kv[0])
+        ):
             document, found = load_document(path, kind, _display(root, path), slug, schemas)
             documents.append(document)
             problems += found
     return documents, problems
 
 
-def load_content(root: Path, content_dir: Path, schemas: SchemaSet,
-                 only: frozenset[str] | None = None) -> tuple[list[Document], list[Problem]]:
+def load_content(
+    root: Path, content_dir: Path, schemas: SchemaSet, only: frozenset[str] | None = None
+) -> tuple[list[Document], list[Problem]]:
     """Every content file of the project, loaded and schema-checked; with ``only``, the
     lists of just those towns (every ``town.yaml`` is still read)."""
     facts = load_facts(root, content_dir, schemas)

@@ -7,19 +7,19 @@ a UTF-8 BOM so that Excel opens the Chinese text correctly.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
 import io
 import json
 import types
 import typing
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 from . import urls
-from .summary import Overview
 from .model import Basis, Source, Town
 from .schema import SCHEMA_NAMES
+from .summary import Overview
 
 LIST_KINDS = ("powers", "duties", "institutions")
 
@@ -32,8 +32,11 @@ def _cell(value: Any) -> str:
     if isinstance(value, Basis):
         return value.law + (value.article or "")
     if isinstance(value, Source):
-        return "".join(p for p in (value.title, f"（{value.document_number}）"
-                                   if value.document_number else "") if p)
+        return "".join(
+            p
+            for p in (value.title, f"（{value.document_number}）" if value.document_number else "")
+            if p
+        )
     if isinstance(value, tuple):
         return "；".join(_cell(v) for v in value)
     if is_dataclass(value):  # an entry of a list of records: its plain values, in order
@@ -91,23 +94,39 @@ def _csv(rows: list[dict[str, str]]) -> bytes:
 
 
 def _town_columns(town: Town) -> dict[str, str]:
-    return {"town": town.slug, "town_name": town.facts.name, "town_code": town.facts.code,
-            "county": town.facts.county}
+    return {
+        "town": town.slug,
+        "town_name": town.facts.name,
+        "town_code": town.facts.code,
+        "county": town.facts.county,
+    }
 
 
 def list_rows(town: Town, kind: str, base_url: str) -> list[dict[str, str]]:
     items = getattr(town, kind).items if getattr(town, kind) else ()
-    return [{**_town_columns(town), **flatten(item),
-             "url": base_url + urls.item_url(town.slug, kind, item.id)} for item in items]
+    return [
+        {
+            **_town_columns(town),
+            **flatten(item),
+            "url": base_url + urls.item_url(town.slug, kind, item.id),
+        }
+        for item in items
+    ]
 
 
 def town_json(town: Town, base_url: str) -> dict[str, Any]:
-    data: dict[str, Any] = {"slug": town.slug, "url": base_url + urls.town_url(town.slug),
-                            "town": asdict(town.facts)}
+    data: dict[str, Any] = {
+        "slug": town.slug,
+        "url": base_url + urls.town_url(town.slug),
+        "town": asdict(town.facts),
+    }
     for kind in LIST_KINDS:
         value = getattr(town, kind)
-        data[kind] = None if value is None else {
-            "info": asdict(value.info), "items": [asdict(i) for i in value.items]}
+        data[kind] = (
+            None
+            if value is None
+            else {"info": asdict(value.info), "items": [asdict(i) for i in value.items]}
+        )
     return data
 
 
@@ -117,13 +136,17 @@ def _json(data: Any) -> bytes:
 
 def town_data_files(town: Town, base_url: str) -> dict[str, bytes]:
     """One town's downloads: its whole catalogue as JSON, its facts and each list as CSV."""
-    files = {urls.town_data_url(town.slug, "catalogue.json"): _json(town_json(town, base_url)),
-             urls.town_data_url(town.slug, "town.csv"): _csv(
-                 [{"town": town.slug, **flatten(town.facts)}])}
+    files = {
+        urls.town_data_url(town.slug, "catalogue.json"): _json(town_json(town, base_url)),
+        urls.town_data_url(town.slug, "town.csv"): _csv(
+            [{"town": town.slug, **flatten(town.facts)}]
+        ),
+    }
     for kind in LIST_KINDS:
         if getattr(town, kind) is not None:
             files[urls.town_data_url(town.slug, f"{kind}.csv")] = _csv(
-                list_rows(town, kind, base_url))
+                list_rows(town, kind, base_url)
+            )
     return files
 
 
@@ -145,10 +168,12 @@ def concat_csv(parts: Iterable[bytes]) -> bytes:
     return "\ufeff".encode() + header + b"\r\n" + b"".join(bodies)
 
 
-def city_data_files(overview: Overview, read: Callable[[str], bytes | None], schema_dir: Path
-                    ) -> Iterator[tuple[str, bytes]]:
+def city_data_files(
+    overview: Overview, read: Callable[[str], bytes | None], schema_dir: Path
+) -> Iterator[tuple[str, bytes]]:
     """City-wide downloads joined from the towns' own files (``read`` finds them), so they can
     be assembled from shards without loading every catalogue at once."""
+
     def town_parts(name: str) -> Iterator[bytes]:
         for town in overview.towns:
             data = read(urls.town_data_url(town.slug, name))
@@ -157,8 +182,10 @@ def city_data_files(overview: Overview, read: Callable[[str], bytes | None], sch
 
     region = json.dumps(asdict(overview.region), ensure_ascii=False, indent=1)
     towns = b",\n".join(part.rstrip(b"\n") for part in town_parts("catalogue.json"))
-    yield "data/catalogue.json", (f'{{\n"region": {region},\n"towns": [\n'.encode() + towns
-                                  + b"\n]\n}\n")
+    yield (
+        "data/catalogue.json",
+        (f'{{\n"region": {region},\n"towns": [\n'.encode() + towns + b"\n]\n}\n"),
+    )
     yield "data/towns.csv", concat_csv(town_parts("town.csv"))
     for kind in LIST_KINDS:
         yield f"data/{kind}.csv", concat_csv(town_parts(f"{kind}.csv"))

@@ -15,7 +15,7 @@ from typing import Any
 
 from .changes import LIST_KINDS, ItemDiff, TownVersion, build_version, diff_versions
 from .gitlog import BlobReader, GitError, Runner, read_tags, run_git
-from .loader import decode_bytes, parse_yaml
+from .loader import parse_mapping
 
 EDITIONS = "editions/"
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -33,8 +33,9 @@ class EditionRef:
         return f"{EDITIONS}{self.name}/"
 
 
-def find_editions(root: Path, pattern: str, run: Runner = run_git
-                  ) -> tuple[list[EditionRef], list[str]]:
+def find_editions(
+    root: Path, pattern: str, run: Runner = run_git
+) -> tuple[list[EditionRef], list[str]]:
     """Editions from tags matching ``pattern``, oldest first, and warnings for bad names."""
     try:
         tags = read_tags(root, pattern, run)
@@ -47,12 +48,13 @@ def find_editions(root: Path, pattern: str, run: Runner = run_git
         if _NAME.match(name):
             editions.append(EditionRef(name, tag, sha, date))
         else:
-            warnings.append(f"版本标签 {tag} 的名称不能用作网址（只能用小写字母、数字和连字符），已跳过")
+            warnings.append(
+                f"版本标签 {tag} 的名称不能用作网址（只能用小写字母、数字和连字符），已跳过"
+            )
     return editions, warnings
 
 
-def read_tree(root: Path, sha: str, content_dir: str, run: Runner = run_git
-              ) -> dict[str, str]:
+def read_tree(root: Path, sha: str, content_dir: str, run: Runner = run_git) -> dict[str, str]:
     """{path: blob id} of every file under ``content_dir`` at commit ``sha``."""
     raw = run(["ls-tree", "-r", "-z", sha, "--", content_dir], root)  # paths relative to root
     tree = {}
@@ -73,8 +75,9 @@ def materialize(root: Path, tree: Mapping[str, str], target: Path) -> None:
             destination.write_bytes(reader.read(blob))
 
 
-def versions_at(root: Path, rev: str, content_dir: str, run: Runner = run_git
-                ) -> dict[str, TownVersion]:
+def versions_at(
+    root: Path, rev: str, content_dir: str, run: Runner = run_git
+) -> dict[str, TownVersion]:
     """Every town at revision ``rev``, by NBS code, read straight from git's objects."""
     sha = run(["rev-parse", "--verify", f"{rev}^{{commit}}"], root).strip()
     tree = read_tree(root, sha, content_dir, run)
@@ -83,8 +86,9 @@ def versions_at(root: Path, rev: str, content_dir: str, run: Runner = run_git
         for path, blob in sorted(tree.items()):
             parts = path.split("/")
             if len(parts) == 4 and parts[1] == "towns" and parts[3].endswith(".yaml"):
-                files.setdefault(parts[2], {})[parts[3][:-5]] = _parse_text(
-                    reader.read(blob), path)
+                files.setdefault(parts[2], {})[parts[3][:-5]] = parse_mapping(
+                    reader.read(blob), path
+                )
     return _versions(files)
 
 
@@ -98,29 +102,26 @@ def _versions(files: Mapping[str, Mapping[str, Any]]) -> dict[str, TownVersion]:
     return versions
 
 
-def _parse_text(raw: bytes, source: str) -> Any:
-    text, _ = decode_bytes(raw, source)
-    parsed = parse_yaml(text, source) if text is not None else None
-    return parsed.value if parsed is not None and not parsed.problems else None
-
-
 def versions_of(folder: Path, content_dir: str) -> dict[str, TownVersion]:
     """Every town of a content folder as a version, by NBS code (for edition diffs)."""
     """Every town of a content folder on disk, by NBS code."""
     towns = folder / content_dir / "towns"
     files = {
-        town_dir.name: {kind: _parse_text((town_dir / f"{kind}.yaml").read_bytes(),
-                                          str(town_dir / f"{kind}.yaml"))
-                        for kind in ("town", *LIST_KINDS)
-                        if (town_dir / f"{kind}.yaml").is_file()}
-        for town_dir in (sorted(p for p in towns.iterdir() if p.is_dir())
-                         if towns.is_dir() else [])
+        town_dir.name: {
+            kind: parse_mapping(
+                (town_dir / f"{kind}.yaml").read_bytes(), str(town_dir / f"{kind}.yaml")
+            )
+            for kind in ("town", *LIST_KINDS)
+            if (town_dir / f"{kind}.yaml").is_file()
+        }
+        for town_dir in (sorted(p for p in towns.iterdir() if p.is_dir()) if towns.is_dir() else [])
     }
     return _versions(files)
 
 
-def diff_editions(old: Mapping[str, TownVersion], new: Mapping[str, TownVersion]
-                  ) -> list[tuple[TownVersion, list[ItemDiff]]]:
+def diff_editions(
+    old: Mapping[str, TownVersion], new: Mapping[str, TownVersion]
+) -> list[tuple[TownVersion, list[ItemDiff]]]:
     """Per town (in code order), what changed from one edition to the next."""
     result = []
     for code in sorted(set(old) | set(new)):
@@ -130,15 +131,18 @@ def diff_editions(old: Mapping[str, TownVersion], new: Mapping[str, TownVersion]
     return result
 
 
-def render_diff_summary(towns: list[tuple[TownVersion, list[ItemDiff]]], old: str, new: str
-                        ) -> str:
+def render_diff_summary(towns: list[tuple[TownVersion, list[ItemDiff]]], old: str, new: str) -> str:
     """Markdown for a pull request: per town, items added, removed and changed."""
     from .timeline import ACTIONS, KINDS
 
     if not towns:
         return f"### 清单变更（{old} → {new}）\n\n清单内容没有变化。"
-    lines = [f"### 清单变更（{old} → {new}）", "",
-             "| 镇街 | 新增 | 删除 | 修改 |", "|---|---|---|---|"]
+    lines = [
+        f"### 清单变更（{old} → {new}）",
+        "",
+        "| 镇街 | 新增 | 删除 | 修改 |",
+        "|---|---|---|---|",
+    ]
     for version, diffs in towns:
         count = {a: sum(1 for d in diffs if d.action == a) for a in ("added", "removed")}
         changed = len(diffs) - count["added"] - count["removed"]
@@ -146,7 +150,9 @@ def render_diff_summary(towns: list[tuple[TownVersion, list[ItemDiff]]], old: st
     for version, diffs in towns:
         lines += ["", f"#### {version.name}", ""]
         for d in diffs:
-            lines.append(f"- {ACTIONS[d.action]} {KINDS[d.kind]} `{d.item_id or version.slug}` "
-                         f"{d.name}{'' if d.major else '（文字修改）'}")
+            lines.append(
+                f"- {ACTIONS[d.action]} {KINDS[d.kind]} `{d.item_id or version.slug}` "
+                f"{d.name}{'' if d.major else '（文字修改）'}"
+            )
             lines += [f"  - {f.field}：{f.old} → {f.new}" for f in d.fields]
     return "\n".join(lines)

@@ -79,9 +79,23 @@ def parse_git_log(raw: str) -> list[Commit]:
 
 def read_history(root: Path, content_dir: str, run: Runner = run_git) -> list[Commit]:
     """First-parent history of ``content_dir``, oldest first, with each commit's file blobs."""
-    raw = run(["log", "--first-parent", "--diff-merges=first-parent", "-z", "--raw", "--relative",
-               "--no-renames", "--no-abbrev", "--reverse", f"--format={LOG_FORMAT}", "--",
-               content_dir], root)
+    raw = run(
+        [
+            "log",
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "-z",
+            "--raw",
+            "--relative",
+            "--no-renames",
+            "--no-abbrev",
+            "--reverse",
+            f"--format={LOG_FORMAT}",
+            "--",
+            content_dir,
+        ],
+        root,
+    )
     return parse_git_log(raw)
 
 
@@ -103,8 +117,14 @@ def read_status(root: Path, content_dir: str, run: Runner = run_git) -> RepoStat
 
 def read_tags(root: Path, pattern: str, run: Runner = run_git) -> list[tuple[str, str, str]]:
     """(tag, commit sha, commit date) for tags matching ``pattern``, oldest commit first."""
-    raw = run(["for-each-ref", f"refs/tags/{pattern}",
-               "--format=%(refname:strip=2)%1f%(objectname)%1f%(*objectname)"], root)
+    raw = run(
+        [
+            "for-each-ref",
+            f"refs/tags/{pattern}",
+            "--format=%(refname:strip=2)%1f%(objectname)%1f%(*objectname)",
+        ],
+        root,
+    )
     tags = []
     for line in raw.splitlines():
         name, sha, peeled = line.split("\x1f")
@@ -120,8 +140,9 @@ class BlobReader:
     """One ``git cat-file --batch`` process serving every blob read of a build."""
 
     def __init__(self, root: Path) -> None:
-        self.process = subprocess.Popen(["git", "cat-file", "--batch"], cwd=root,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            ["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
 
     def read(self, sha: str) -> bytes:
         stdin: IO[bytes] = self.process.stdin  # type: ignore[assignment]

@@ -18,7 +18,7 @@ from typing import Any
 
 from .changes import LIST_KINDS, TOWN_ITEM, ItemDiff, TownVersion, build_version, diff_versions
 from .gitlog import BlobReader, Commit, GitError, RepoStatus, read_history, read_status
-from .loader import decode_bytes, parse_yaml
+from .loader import parse_mapping
 
 
 def _code_fingerprint() -> str:
@@ -77,9 +77,13 @@ def index_changes(status: RepoStatus, changes: list[Change], warnings: list[str]
         by_town.setdefault(change.town_code, []).append(change)
         if change.diff.kind != TOWN_ITEM:
             by_item.setdefault((change.town_code, change.diff.item_id), []).append(change)
-    return History(status, tuple(changes), tuple(warnings),
-                   {k: tuple(v) for k, v in by_item.items()},
-                   {k: tuple(v) for k, v in by_town.items()})
+    return History(
+        status,
+        tuple(changes),
+        tuple(warnings),
+        {k: tuple(v) for k, v in by_item.items()},
+        {k: tuple(v) for k, v in by_town.items()},
+    )
 
 
 def _town_of(path: str, content_dir: str) -> tuple[str, str] | None:
@@ -106,13 +110,11 @@ class _Replay:
     def parse(self, blob: str, path: str, commit: Commit) -> Any:
         if blob not in self.parsed:
             assert self.reader is not None
-            text, problems = decode_bytes(self.reader.read(blob), path)
-            result = parse_yaml(text, path) if text is not None else None
-            ok = result is not None and not result.problems and isinstance(result.value, dict)
-            self.parsed[blob] = result.value if ok and result is not None else None
+            self.parsed[blob] = parse_mapping(self.reader.read(blob), path)
         if self.parsed[blob] is None:
-            self.warnings.append(f"提交 {commit.short}（{commit.subject}）中的 {path} "
-                                 "无法解析，已跳过这一版本")
+            self.warnings.append(
+                f"提交 {commit.short}（{commit.subject}）中的 {path} 无法解析，已跳过这一版本"
+            )
         return self.parsed[blob]
 
     def version(self, slug: str, commit: Commit, content_dir: str) -> TownVersion | None:
@@ -160,8 +162,7 @@ class _Replay:
                 self.code_of_slug[slug] = version.code
         return self._diff(commit, new_versions)
 
-    def _diff(self, commit: Commit, new_versions: dict[str, TownVersion | None]
-              ) -> list[Change]:
+    def _diff(self, commit: Commit, new_versions: dict[str, TownVersion | None]) -> list[Change]:
         changes = []
         for code, new in sorted(new_versions.items()):
             old = self.versions.get(code)
@@ -169,8 +170,9 @@ class _Replay:
                 restored = diff.action == "added" and (code, diff.item_id) in self.seen
                 self.seen.add((code, diff.item_id))
                 name = (new or old).name if (new or old) else code  # type: ignore[union-attr]
-                changes.append(Change(commit.sha, commit.date, commit.subject, code, name, diff,
-                                      restored))
+                changes.append(
+                    Change(commit.sha, commit.date, commit.subject, code, name, diff, restored)
+                )
             if new is None:
                 self.versions.pop(code, None)
             else:
@@ -220,8 +222,10 @@ def read_site_history(root: Path, content_dir: str, cache_dir: Path | None) -> H
     if status.empty:
         return History(status, warnings=("git 仓库还没有提交：无法生成变更记录",))
     if status.shallow:
-        warnings.append("这是浅克隆（shallow clone）：变更记录不完整，页面将注明“历史不完整”；"
-                        "请使用完整历史（如 CI 中 fetch-depth: 0）")
+        warnings.append(
+            "这是浅克隆（shallow clone）：变更记录不完整，页面将注明“历史不完整”；"
+            "请使用完整历史（如 CI 中 fetch-depth: 0）"
+        )
     if status.dirty:
         warnings.append("content/ 中有未提交的修改：这些修改不会出现在变更记录中")
     try:
@@ -246,8 +250,9 @@ def _chain_keys(commits: list[Commit]) -> list[str]:
     return keys
 
 
-def _replay(root: Path, commits: list[Commit], content_dir: str, cache: _Cache,
-            warnings: list[str]) -> list[Change]:
+def _replay(
+    root: Path, commits: list[Commit], content_dir: str, cache: _Cache, warnings: list[str]
+) -> list[Change]:
     """Changes of every commit; a fully cached chain needs no blob at all."""
     keys = _chain_keys(commits)
     changes: list[Change] = []

@@ -53,9 +53,12 @@ def render_key(root: Path, config: Config) -> str:
 
 
 def _git_state(root: Path, content_dir: str) -> bytes:
-    commands = (["git", "rev-parse", "HEAD"], ["git", "for-each-ref", "refs/tags"],
-                ["git", "status", "--porcelain", "--", content_dir],
-                ["git", "rev-parse", "--is-shallow-repository"])
+    commands = (
+        ["git", "rev-parse", "HEAD"],
+        ["git", "for-each-ref", "refs/tags"],
+        ["git", "status", "--porcelain", "--", content_dir],
+        ["git", "rev-parse", "--is-shallow-repository"],
+    )
     parts = []
     for command in commands:
         try:
@@ -115,8 +118,9 @@ def load_manifest(cache_dir: Path) -> Manifest:
 def save_manifest(cache_dir: Path, manifest: Manifest) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     temporary = cache_dir / (MANIFEST_NAME + ".tmp")
-    temporary.write_text(json.dumps(asdict(manifest), ensure_ascii=False, sort_keys=True),
-                         encoding="utf-8")
+    temporary.write_text(
+        json.dumps(asdict(manifest), ensure_ascii=False, sort_keys=True), encoding="utf-8"
+    )
     temporary.replace(cache_dir / MANIFEST_NAME)
 
 
@@ -126,5 +130,8 @@ def count_files(folder: Path) -> int:
 
 def can_reuse(previous: TownOutput | None, key: str, output: Path) -> bool:
     """True when the last build rendered this town from the same inputs and its files exist."""
-    return (previous is not None and previous.fingerprint == key
-            and all((output / path).is_file() for path in previous.files))
+    return (
+        previous is not None
+        and previous.fingerprint == key
+        and all((output / path).is_file() for path in previous.files)
+    )

@@ -26,45 +26,83 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def power_ld(power: Power, town: Town, office: Mapping[str, Any], url: str) -> dict[str, Any]:
-    channel = _clean({"@type": "ServiceChannel", "servicePhone": office.get("phone"),
-                      "serviceLocation": _place(office.get("address")),
-                      "name": office.get("name")})
-    return _clean({
-        "@context": "https://schema.org", "@type": "GovernmentService", "@id": url,
-        "url": url, "name": power.name, "serviceType": power.type, "category": power.field,
-        "identifier": power.code or power.id, "provider": _authority(town),
-        "serviceOperator": _clean({"@type": "GovernmentOrganization", "name": office.get("name")}),
-        "areaServed": {"@type": "AdministrativeArea", "name": town.facts.name},
-        "availableChannel": channel,
-        "termsOfService": power.fees,
-    })
+    channel = _clean(
+        {
+            "@type": "ServiceChannel",
+            "servicePhone": office.get("phone"),
+            "serviceLocation": _place(office.get("address")),
+            "name": office.get("name"),
+        }
+    )
+    return _clean(
+        {
+            "@context": "https://schema.org",
+            "@type": "GovernmentService",
+            "@id": url,
+            "url": url,
+            "name": power.name,
+            "serviceType": power.type,
+            "category": power.field,
+            "identifier": power.code or power.id,
+            "provider": _authority(town),
+            "serviceOperator": _clean(
+                {"@type": "GovernmentOrganization", "name": office.get("name")}
+            ),
+            "areaServed": {"@type": "AdministrativeArea", "name": town.facts.name},
+            "availableChannel": channel,
+            "termsOfService": power.fees,
+        }
+    )
 
 
 def office_ld(office: Institution, town: Town, url: str) -> dict[str, Any]:
-    return _clean({
-        "@context": "https://schema.org", "@type": "GovernmentOffice", "@id": url, "url": url,
-        "name": office.name, "alternateName": list(office.also_named),
-        "address": office.address, "telephone": office.phone, "openingHours": office.hours,
-        "email": office.email, "parentOrganization": _authority(town),
-        "areaServed": {"@type": "AdministrativeArea", "name": town.facts.name},
-    })
+    return _clean(
+        {
+            "@context": "https://schema.org",
+            "@type": "GovernmentOffice",
+            "@id": url,
+            "url": url,
+            "name": office.name,
+            "alternateName": list(office.also_named),
+            "address": office.address,
+            "telephone": office.phone,
+            "openingHours": office.hours,
+            "email": office.email,
+            "parentOrganization": _authority(town),
+            "areaServed": {"@type": "AdministrativeArea", "name": town.facts.name},
+        }
+    )
 
 
 def town_ld(town: Town, region_name: str) -> dict[str, Any]:
     facts = town.facts
-    return _clean({
-        "@context": "https://schema.org", "@type": "GovernmentOrganization",
-        "name": _authority(town)["name"], "identifier": facts.code,
-        "areaServed": {"@type": "AdministrativeArea", "name": facts.name,
-                       "containedInPlace": {"@type": "AdministrativeArea",
-                                            "name": region_name + facts.county}},
-    })
+    return _clean(
+        {
+            "@context": "https://schema.org",
+            "@type": "GovernmentOrganization",
+            "name": _authority(town)["name"],
+            "identifier": facts.code,
+            "areaServed": {
+                "@type": "AdministrativeArea",
+                "name": facts.name,
+                "containedInPlace": {
+                    "@type": "AdministrativeArea",
+                    "name": region_name + facts.county,
+                },
+            },
+        }
+    )
 
 
 def render_json_ld(data: Mapping[str, Any]) -> Markup:
     """JSON that cannot end the ``<script>`` element or start HTML inside it."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(raw, escaped)
     return Markup(text)

@@ -72,7 +72,7 @@ def decode_bytes(raw: bytes, source_name: str) -> tuple[str | None, list[Problem
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         line_start = raw.rfind(b"\n", 0, err.start) + 1
-        column = len(raw[line_start:err.start].decode("utf-8", "replace")) + 1
+        column = len(raw[line_start : err.start].decode("utf-8", "replace")) + 1
         hint = "文件不是 UTF-8 编码"
         try:
             raw.decode("gb18030")
@@ -141,6 +141,16 @@ def parse_yaml(text: str, source_name: str) -> Parsed:
     return parsed
 
 
+def parse_mapping(raw: bytes, source_name: str) -> dict[str, Any] | None:
+    """A file's top-level mapping when it reads without any problem, else None
+    (for historical versions, which are used when they parse and skipped otherwise)."""
+    text, _ = decode_bytes(raw, source_name)
+    if text is None:
+        return None
+    parsed = parse_yaml(text, source_name)
+    return parsed.value if not parsed.problems and isinstance(parsed.value, dict) else None
+
+
 def load_yaml_file(path: Path, source_name: str) -> Parsed:
     """Read ``path`` and parse it; ``source_name`` is how problems name the file."""
     try:
@@ -177,16 +187,16 @@ class _Builder:
         )
 
     def build(self) -> None:
-        documents = [
-            e for e in self.events if isinstance(e, yaml.DocumentStartEvent)
-        ]
+        documents = [e for e in self.events if isinstance(e, yaml.DocumentStartEvent)]
         if not documents:
             self.parsed.problems.append(
                 Problem(self.source, 1, 1, "empty-file", "", "文件为空，没有任何内容")
             )
             return
         for extra in documents[1:]:
-            self.problem(extra, "multiple-documents", (), "文件中有第二个 YAML 文档（---），请删除或拆分")
+            self.problem(
+                extra, "multiple-documents", (), "文件中有第二个 YAML 文档（---），请删除或拆分"
+            )
         self.index = self.events.index(documents[0]) + 1
         self.parsed.value = self.node((), 0)
 
@@ -252,13 +262,19 @@ class _Builder:
             key = key_event.value
             self.parsed.key_positions[(*path, key)] = _mark(key_event)
             if key_event.anchor is not None:
-                self.problem(key_event, "anchor-alias", (*path, key),
-                             f"键名上使用了锚点 &{key_event.anchor}，请删除")
+                self.problem(
+                    key_event,
+                    "anchor-alias",
+                    (*path, key),
+                    f"键名上使用了锚点 &{key_event.anchor}，请删除",
+                )
             if key_event.tag is not None:
                 self.problem(key_event, "tag", (*path, key), "键名上不能使用标签，请删除")
             if key in result:
                 self.problem(
-                    key_event, "duplicate-key", (*path, key),
+                    key_event,
+                    "duplicate-key",
+                    (*path, key),
                     f"键 {key} 在同一层级重复出现，后一个会覆盖前一个；请删除或合并",
                 )
                 self.node((*path, key, "(duplicate)"), depth + 1)

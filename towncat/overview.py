@@ -7,8 +7,7 @@ from typing import Any
 
 from . import urls
 from .summary import Overview
-from .views import DUTY_KINDS, INSTITUTION_KINDS, POWER_TYPES
-from .views import Page
+from .views import DUTY_KINDS, INSTITUTION_KINDS, POWER_TYPES, Page
 
 CHART_WIDTH = 640
 LABEL_WIDTH = 150
@@ -16,8 +15,7 @@ BAR_HEIGHT = 22
 BAR_GAP = 8
 
 
-def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int]], unit: str
-              ) -> dict[str, Any]:
+def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int]], unit: str) -> dict[str, Any]:
     """Geometry of a horizontal bar chart; the template draws it as inline SVG."""
     top = max((value for _, value in rows), default=0) or 1
     span = CHART_WIDTH - LABEL_WIDTH - 70
@@ -25,14 +23,29 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int]], unit: str
     for i, (label, value) in enumerate(rows):
         y = i * (BAR_HEIGHT + BAR_GAP)
         width = round(span * value / top, 1)
-        bars.append({"label": label, "value": value, "y": y, "width": width,
-                     "text_y": round(y + BAR_HEIGHT * 0.7, 1),
-                     "value_x": round(LABEL_WIDTH + width + 6, 1)})
+        bars.append(
+            {
+                "label": label,
+                "value": value,
+                "y": y,
+                "width": width,
+                "text_y": round(y + BAR_HEIGHT * 0.7, 1),
+                "value_x": round(LABEL_WIDTH + width + 6, 1),
+            }
+        )
     height = max(len(rows) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT)
     summary = "；".join(f"{label} {value}{unit}" for label, value in rows)
-    return {"id": chart_id, "title": title, "bars": bars, "width": CHART_WIDTH,
-            "height": height, "label_width": LABEL_WIDTH, "bar_height": BAR_HEIGHT,
-            "summary": summary, "unit": unit}
+    return {
+        "id": chart_id,
+        "title": title,
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": height,
+        "label_width": LABEL_WIDTH,
+        "bar_height": BAR_HEIGHT,
+        "summary": summary,
+        "unit": unit,
+    }
 
 
 def _county_rows(overview: Overview) -> list[dict[str, Any]]:
@@ -40,8 +53,15 @@ def _county_rows(overview: Overview) -> list[dict[str, Any]]:
     for county in overview.region.counties:
         towns = overview.towns_in(county.name)
         kinds = Counter(t.kind for t in towns)
-        rows.append({"name": county.name, "url": urls.county_url(county.slug),
-                     "streets": kinds["街道"], "zhen": kinds["镇"], "total": len(towns)})
+        rows.append(
+            {
+                "name": county.name,
+                "url": urls.county_url(county.slug),
+                "streets": kinds["街道"],
+                "zhen": kinds["镇"],
+                "total": len(towns),
+            }
+        )
     return rows
 
 
@@ -62,11 +82,15 @@ def _by_count(counter: Counter[str], order: list[str]) -> list[tuple[str, int]]:
 def _staffing(overview: Overview) -> dict[str, Any]:
     towns = [t for t in overview.towns if t.institutions is not None]
     staffing = _add([t.staffing for t in towns])
-    return {"towns": len(towns), "offices": sum(t.institutions or 0 for t in towns),
-            "kinds": _by_count(_add([t.institution_kinds for t in towns]), INSTITUTION_KINDS),
-            "administrative": staffing["administrative"],
-            "institutional": staffing["institutional"], "other": staffing["other"],
-            "sample": any(t.sample for t in towns)}
+    return {
+        "towns": len(towns),
+        "offices": sum(t.institutions or 0 for t in towns),
+        "kinds": _by_count(_add([t.institution_kinds for t in towns]), INSTITUTION_KINDS),
+        "administrative": staffing["administrative"],
+        "institutional": staffing["institutional"],
+        "other": staffing["other"],
+        "sample": any(t.sample for t in towns),
+    }
 
 
 def overview_page(overview: Overview) -> Page:
@@ -75,22 +99,31 @@ def overview_page(overview: Overview) -> Page:
     duty_kinds = _by_count(_add([t.duty_kinds for t in overview.towns]), DUTY_KINDS)
     context = {
         "counties": counties,
-        "totals": {"streets": sum(c["streets"] for c in counties),
-                   "zhen": sum(c["zhen"] for c in counties),
-                   "total": sum(c["total"] for c in counties)},
+        "totals": {
+            "streets": sum(c["streets"] for c in counties),
+            "zhen": sum(c["zhen"] for c in counties),
+            "total": sum(c["total"] for c in counties),
+        },
         "staffing": _staffing(overview),
         "power_towns": sum(1 for t in overview.towns if t.powers is not None),
-        "power_types": power_types, "duty_kinds": duty_kinds,
+        "power_types": power_types,
+        "duty_kinds": duty_kinds,
         "charts": {
-            "towns": bar_chart("chart-towns", "各区县镇街数量",
-                               [(c["name"], c["total"]) for c in counties], "个"),
+            "towns": bar_chart(
+                "chart-towns", "各区县镇街数量", [(c["name"], c["total"]) for c in counties], "个"
+            ),
             "powers": bar_chart("chart-powers", "赋权事项按类型统计", power_types, "项"),
         },
     }
-    return Page(urls.OVERVIEW, "overview.html", "全市概览", context,
-                sample=any(t.sample for t in overview.towns),
-                breadcrumbs=(("首页", urls.HOME), ("全市概览", urls.OVERVIEW)),
-                description=f"{overview.region.name}镇街数量、机构编制和赋权事项统计")
+    return Page(
+        urls.OVERVIEW,
+        "overview.html",
+        "全市概览",
+        context,
+        sample=any(t.sample for t in overview.towns),
+        breadcrumbs=(("首页", urls.HOME), ("全市概览", urls.OVERVIEW)),
+        description=f"{overview.region.name}镇街数量、机构编制和赋权事项统计",
+    )
 
 
 def compare_rows(overview: Overview) -> list[dict[str, Any]]:
@@ -98,19 +131,33 @@ def compare_rows(overview: Overview) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
     for town in overview.towns:
         for matter in town.matters:
-            row = rows.setdefault(matter.key, {"name": matter.name, "type": matter.type,
-                                               "code": matter.code, "holders": []})
-            row["holders"].append({"town": town.name, "status": matter.status,
-                                   "url": urls.item_url(town.slug, "powers", matter.id)})
+            row = rows.setdefault(
+                matter.key,
+                {"name": matter.name, "type": matter.type, "code": matter.code, "holders": []},
+            )
+            row["holders"].append(
+                {
+                    "town": town.name,
+                    "status": matter.status,
+                    "url": urls.item_url(town.slug, "powers", matter.id),
+                }
+            )
     return sorted(rows.values(), key=lambda r: -len(r["holders"]))
 
 
 def compare_page(overview: Overview) -> Page:
-    towns = [{"name": t.name, "url": urls.list_url(t.slug, "powers"), "count": t.powers}
-             for t in overview.towns if t.powers is not None]
+    towns = [
+        {"name": t.name, "url": urls.list_url(t.slug, "powers"), "count": t.powers}
+        for t in overview.towns
+        if t.powers is not None
+    ]
     rows = compare_rows(overview)
-    return Page(urls.COMPARE, "compare.html", "赋权事项对比", {"towns": towns, "rows": rows,
-                "shared": sum(1 for r in rows if len(r["holders"]) > 1)},
-                sample=any(t.sample for t in overview.towns if t.powers is not None),
-                breadcrumbs=(("首页", urls.HOME), ("赋权事项对比", urls.COMPARE)),
-                description="各镇街赋权事项对比：哪些镇街承接了哪些事项")
+    return Page(
+        urls.COMPARE,
+        "compare.html",
+        "赋权事项对比",
+        {"towns": towns, "rows": rows, "shared": sum(1 for r in rows if len(r["holders"]) > 1)},
+        sample=any(t.sample for t in overview.towns if t.powers is not None),
+        breadcrumbs=(("首页", urls.HOME), ("赋权事项对比", urls.COMPARE)),
+        description="各镇街赋权事项对比：哪些镇街承接了哪些事项",
+    )

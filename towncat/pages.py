@@ -8,13 +8,13 @@ from typing import Any
 
 from . import jsonld, urls
 from . import overview as overview_pages
-from .summary import Overview
 from .changes import TOWN_ITEM, TownVersion
 from .config import Config
 from .editions import EDITIONS, EditionRef, diff_editions
 from .history import History
 from .model import Duty, Institution, Power, Town
 from .search import plan_bundles
+from .summary import Overview
 from .timeline import (
     ACTIONS,
     KINDS,
@@ -31,8 +31,8 @@ from .views import (
     DUTY_KINDS,
     GENERAL_HOTLINE,
     INSTITUTION_KINDS,
-    POWER_TYPES,
     LIST_TITLES,
+    POWER_TYPES,
     Labels,
     Page,
     basis_text,
@@ -48,16 +48,16 @@ from .views import (
     power_fields,
     power_rows,
     source_view,
-    summary_ref,
     status_note,
+    summary_ref,
     town_crumbs,
     town_ref,
 )
 
 
-
-def build_pages(overview: Overview, config: Config, labels: Labels, history: History,
-                *, searchable: bool = True) -> Iterator[Page]:
+def build_pages(
+    overview: Overview, config: Config, labels: Labels, history: History, *, searchable: bool = True
+) -> Iterator[Page]:
     """Home, counties and the city pages: every page that is not one town's own."""
     yield home_page(overview, history, labels)
     for county in overview.region.counties:
@@ -89,29 +89,42 @@ def headline(overview: Overview) -> dict[str, int]:
 
 def home_page(overview: Overview, history: History, labels: Labels) -> Page:
     counties = [
-        {"name": c.name, "url": urls.county_url(c.slug),
-         "towns": [summary_ref(t) for t in overview.towns_in(c.name)]}
+        {
+            "name": c.name,
+            "url": urls.county_url(c.slug),
+            "towns": [summary_ref(t) for t in overview.towns_in(c.name)],
+        }
         for c in overview.region.counties
     ]
     recent = commit_groups(history.changes, labels, slug_of_code(overview), limit=5)
-    return Page(urls.HOME, "home.html", overview.region.name + "镇街权责清单",
-                {"counties": counties, "figures": headline(overview), "recent": recent},
-                sample=any_sample(overview),
-                description=f"{overview.region.name}各镇街的赋权事项、职责任务和机构设置")
+    return Page(
+        urls.HOME,
+        "home.html",
+        overview.region.name + "镇街权责清单",
+        {"counties": counties, "figures": headline(overview), "recent": recent},
+        sample=any_sample(overview),
+        description=f"{overview.region.name}各镇街的赋权事项、职责任务和机构设置",
+    )
 
 
 def county_page(overview: Overview, name: str, slug: str) -> Page:
     towns = overview.towns_in(name)
-    return Page(urls.county_url(slug), "county.html", name,
-                {"towns": [summary_ref(t) for t in towns], "county": name},
-                sample=any(t.sample for t in towns),
-                breadcrumbs=(("首页", urls.HOME), (name, urls.county_url(slug))),
-                description=f"{overview.region.name}{name}所辖镇街")
+    return Page(
+        urls.county_url(slug),
+        "county.html",
+        name,
+        {"towns": [summary_ref(t) for t in towns], "county": name},
+        sample=any(t.sample for t in towns),
+        breadcrumbs=(("首页", urls.HOME), (name, urls.county_url(slug))),
+        description=f"{overview.region.name}{name}所辖镇街",
+    )
 
 
-def build_town_pages(overview: Overview, town: Town, config: Config, labels: Labels,
-                     history: History) -> Iterator[Page]:
+def build_town_pages(
+    overview: Overview, town: Town, config: Config, labels: Labels, history: History
+) -> Iterator[Page]:
     """One town's pages: the town, its timeline, lists, items, offices, withdrawn items."""
+
     def record(item_id: str) -> dict[str, Any]:
         return item_record(history, town.facts.code, item_id, labels, town.slug)
 
@@ -125,8 +138,7 @@ def build_town_pages(overview: Overview, town: Town, config: Config, labels: Lab
     for duty in town.duties.items if town.duties else ():
         yield with_record(duty_page(overview, town, duty, labels), record(duty.id))
     for office in town.institutions.items if town.institutions else ():
-        yield with_record(office_page(overview, town, office, config, labels),
-                          record(office.id))
+        yield with_record(office_page(overview, town, office, config, labels), record(office.id))
     yield from withdrawn_pages(overview, town, history, labels)
 
 
@@ -137,20 +149,30 @@ def with_record(page: Page, record: dict[str, Any]) -> Page:
 def timeline_page(overview: Overview, town: Town, history: History, labels: Labels) -> Page:
     groups = commit_groups(history.town(town.facts.code), labels, slug_of_code(overview))
     url = timeline_url(town.slug)
-    return Page(url, "timeline.html", f"{town.facts.name}变更记录",
-                {"town": town_ref(town), "groups": groups, "complete": history.complete,
-                 "feed": feed_url(town.slug)},
-                sample=town.facts.sample,
-                breadcrumbs=(*town_crumbs(overview, town), ("变更记录", url)),
-                description=f"{town.facts.name}清单的全部变更记录")
+    return Page(
+        url,
+        "timeline.html",
+        f"{town.facts.name}变更记录",
+        {
+            "town": town_ref(town),
+            "groups": groups,
+            "complete": history.complete,
+            "feed": feed_url(town.slug),
+        },
+        sample=town.facts.sample,
+        breadcrumbs=(*town_crumbs(overview, town), ("变更记录", url)),
+        description=f"{town.facts.name}清单的全部变更记录",
+    )
 
 
-def withdrawn_pages(overview: Overview, town: Town, history: History, labels: Labels
-                    ) -> Iterator[Page]:
+def withdrawn_pages(
+    overview: Overview, town: Town, history: History, labels: Labels
+) -> Iterator[Page]:
     """A page at the permanent URL of every item that was removed or moved to another list:
     it says when and why, or where the item is now."""
-    current = {i.id for lst in (town.powers, town.duties, town.institutions) if lst
-               for i in lst.items}
+    current = {
+        i.id for lst in (town.powers, town.duties, town.institutions) if lst for i in lst.items
+    }
     yield from moved_pages(overview, town, history, labels, current)
     seen: set[str] = set()
     for change in reversed(history.town(town.facts.code)):
@@ -163,47 +185,77 @@ def withdrawn_pages(overview: Overview, town: Town, history: History, labels: La
         url = urls.item_url(town.slug, diff.kind, diff.item_id)
         data = diff.data or {}
         reason = data.get("withdrawn_reason")
-        context = {"town": town_ref(town), "name": diff.name, "kind": diff.kind,
-                   "removed": change_view(change, labels, town.slug),
-                   "reason": str(reason) if reason else None,
-                   "record": item_record(history, town.facts.code, diff.item_id, labels,
-                                         town.slug),
-                   "list_url": urls.list_url(town.slug, diff.kind)}
-        yield Page(url, "withdrawn.html", f"{diff.name}（已删除）", context,
-                   sample=town.facts.sample,
-                   breadcrumbs=_item_crumbs(overview, town, diff.kind, diff.name, url),
-                   description=f"{town.facts.name}：本事项已从清单中删除")
+        context = {
+            "town": town_ref(town),
+            "name": diff.name,
+            "kind": diff.kind,
+            "removed": change_view(change, labels, town.slug),
+            "reason": str(reason) if reason else None,
+            "record": item_record(history, town.facts.code, diff.item_id, labels, town.slug),
+            "list_url": urls.list_url(town.slug, diff.kind),
+        }
+        yield Page(
+            url,
+            "withdrawn.html",
+            f"{diff.name}（已删除）",
+            context,
+            sample=town.facts.sample,
+            breadcrumbs=_item_crumbs(overview, town, diff.kind, diff.name, url),
+            description=f"{town.facts.name}：本事项已从清单中删除",
+        )
 
 
-def moved_pages(overview: Overview, town: Town, history: History, labels: Labels,
-                current: set[str]) -> Iterator[Page]:
-    kinds = {i.id: kind for kind in urls.LIST_KINDS if getattr(town, kind)
-             for i in getattr(town, kind).items}
+def moved_pages(
+    overview: Overview, town: Town, history: History, labels: Labels, current: set[str]
+) -> Iterator[Page]:
+    kinds = {
+        i.id: kind
+        for kind in urls.LIST_KINDS
+        if getattr(town, kind)
+        for i in getattr(town, kind).items
+    }
     done: set[tuple[str, str]] = set()
     for change in reversed(history.town(town.facts.code)):
         diff = change.diff
         old = (diff.old_kind or "", diff.item_id)
-        if diff.action != "moved" or diff.item_id not in current or old in done or \
-                kinds.get(diff.item_id) == diff.old_kind or diff.old_kind is None:
+        if (
+            diff.action != "moved"
+            or diff.item_id not in current
+            or old in done
+            or kinds.get(diff.item_id) == diff.old_kind
+            or diff.old_kind is None
+        ):
             continue
         done.add(old)
         url = urls.item_url(town.slug, diff.old_kind, diff.item_id)
-        context = {"town": town_ref(town), "name": diff.name, "moved": change_view(
-            change, labels, town.slug), "new_url": urls.item_url(
-            town.slug, kinds[diff.item_id], diff.item_id)}
-        yield Page(url, "moved.html", f"{diff.name}（已移至其他清单）", context,
-                   sample=town.facts.sample,
-                   breadcrumbs=_item_crumbs(overview, town, diff.old_kind, diff.name, url),
-                   description=f"{town.facts.name}：本事项已移至其他清单")
+        context = {
+            "town": town_ref(town),
+            "name": diff.name,
+            "moved": change_view(change, labels, town.slug),
+            "new_url": urls.item_url(town.slug, kinds[diff.item_id], diff.item_id),
+        }
+        yield Page(
+            url,
+            "moved.html",
+            f"{diff.name}（已移至其他清单）",
+            context,
+            sample=town.facts.sample,
+            breadcrumbs=_item_crumbs(overview, town, diff.old_kind, diff.name, url),
+            description=f"{town.facts.name}：本事项已移至其他清单",
+        )
 
 
 def changes_page(overview: Overview, history: History, labels: Labels) -> Page:
     groups = commit_groups(history.changes, labels, slug_of_code(overview), limit=100)
-    return Page(urls.CHANGES, "changes.html", "最近变更",
-                {"groups": groups, "complete": history.complete, "feed": feed_url(None)},
-                sample=any_sample(overview),
-                breadcrumbs=(("首页", urls.HOME), ("最近变更", urls.CHANGES)),
-                description="全市镇街清单的最近变更")
+    return Page(
+        urls.CHANGES,
+        "changes.html",
+        "最近变更",
+        {"groups": groups, "complete": history.complete, "feed": feed_url(None)},
+        sample=any_sample(overview),
+        breadcrumbs=(("首页", urls.HOME), ("最近变更", urls.CHANGES)),
+        description="全市镇街清单的最近变更",
+    )
 
 
 def town_page(overview: Overview, town: Town, history: History, labels: Labels) -> Page:
@@ -213,8 +265,13 @@ def town_page(overview: Overview, town: Town, history: History, labels: Labels) 
     duties = town.duties.items if town.duties else ()
     offices = town.institutions.items if town.institutions else ()
     lists = [
-        {"kind": kind, "title": LIST_TITLES[kind], "url": urls.list_url(town.slug, kind),
-         "count": count, "info": getattr(town, kind).info if count is not None else None}
+        {
+            "kind": kind,
+            "title": LIST_TITLES[kind],
+            "url": urls.list_url(town.slug, kind),
+            "count": count,
+            "info": getattr(town, kind).info if count is not None else None,
+        }
         for kind, count in list_counts(town).items()
     ]
     context = {
@@ -225,27 +282,37 @@ def town_page(overview: Overview, town: Town, history: History, labels: Labels) 
         "sample_note": facts.sample_note,
         "service_center": facts.service_center,
         "edition": facts.edition,
-        "designations": [{"name": d.name, "source": source_view(d.source) if d.source else None}
-                         for d in facts.designations],
+        "designations": [
+            {"name": d.name, "source": source_view(d.source) if d.source else None}
+            for d in facts.designations
+        ],
         "history": facts.history,
         "sources": [source_view(s) for s in facts.sources],
-        "rights": [{"name": r.name, "description": markdown_or_none(r.description)}
-                   for r in region.town_rights],
+        "rights": [
+            {"name": r.name, "description": markdown_or_none(r.description)}
+            for r in region.town_rights
+        ],
         "rights_source": source_view(region.town_rights_source)
-        if region.town_rights_source else None,
+        if region.town_rights_source
+        else None,
         "lists": lists,
         "power_types": count_values([p.type for p in powers], POWER_TYPES),
         "duty_kinds": count_values([d.list_kind for d in duties], DUTY_KINDS),
         "institution_kinds": count_values([o.kind for o in offices], INSTITUTION_KINDS),
         "hotline": GENERAL_HOTLINE,
-        "recent": commit_groups(history.town(facts.code), labels, slug_of_code(overview),
-                                limit=3),
+        "recent": commit_groups(history.town(facts.code), labels, slug_of_code(overview), limit=3),
         "timeline_url": timeline_url(town.slug),
     }
-    return Page(urls.town_url(town.slug), "town.html", facts.name, context,
-                sample=facts.sample, breadcrumbs=town_crumbs(overview, town),
-                description=f"{facts.county}{facts.name}的赋权事项、职责任务和机构设置",
-                json_ld=jsonld.town_ld(town, overview.region.name))
+    return Page(
+        urls.town_url(town.slug),
+        "town.html",
+        facts.name,
+        context,
+        sample=facts.sample,
+        breadcrumbs=town_crumbs(overview, town),
+        description=f"{facts.county}{facts.name}的赋权事项、职责任务和机构设置",
+        json_ld=jsonld.town_ld(town, overview.region.name),
+    )
 
 
 def default_authority(name: str, kind: str) -> str:
@@ -253,149 +320,264 @@ def default_authority(name: str, kind: str) -> str:
 
 
 def list_page(overview: Overview, town: Town, kind: str) -> Page:
-    rows = {"powers": power_rows, "duties": duty_rows, "institutions": institution_rows}[kind](
-        town)
+    rows = {"powers": power_rows, "duties": duty_rows, "institutions": institution_rows}[kind](town)
     filter_key = {"powers": "type", "duties": "list_kind", "institutions": "kind"}[kind]
     info = getattr(town, kind).info
     context = {
-        "town": town_ref(town), "kind": kind, "rows": rows,
-        "info": info, "note": markdown_or_none(info.note),
+        "town": town_ref(town),
+        "kind": kind,
+        "rows": rows,
+        "info": info,
+        "note": markdown_or_none(info.note),
         "approval": source_view(info.approval) if info.approval else None,
         "filter_values": sorted({r[filter_key] for r in rows}),
-        "office_values": sorted({r["office"]["name"] for r in rows}) if kind != "institutions"
+        "office_values": sorted({r["office"]["name"] for r in rows})
+        if kind != "institutions"
         else [],
     }
     title = f"{town.facts.name}{LIST_TITLES[kind]}"
-    return Page(urls.list_url(town.slug, kind), f"list_{kind}.html", title, context,
-                sample=town.facts.sample,
-                breadcrumbs=(*town_crumbs(overview, town),
-                             (LIST_TITLES[kind], urls.list_url(town.slug, kind))),
-                description=f"{town.facts.county}{town.facts.name}{LIST_TITLES[kind]}，共 {len(rows)} 项")
+    return Page(
+        urls.list_url(town.slug, kind),
+        f"list_{kind}.html",
+        title,
+        context,
+        sample=town.facts.sample,
+        breadcrumbs=(
+            *town_crumbs(overview, town),
+            (LIST_TITLES[kind], urls.list_url(town.slug, kind)),
+        ),
+        description=f"{town.facts.county}{town.facts.name}{LIST_TITLES[kind]}，共 {len(rows)} 项",
+    )
 
 
-def _item_crumbs(overview: Overview, town: Town, kind: str, title: str, url: str
-                 ) -> tuple[tuple[str, str], ...]:
-    return (*town_crumbs(overview, town),
-            (LIST_TITLES[kind], urls.list_url(town.slug, kind)), (title, url))
+def _item_crumbs(
+    overview: Overview, town: Town, kind: str, title: str, url: str
+) -> tuple[tuple[str, str], ...]:
+    return (
+        *town_crumbs(overview, town),
+        (LIST_TITLES[kind], urls.list_url(town.slug, kind)),
+        (title, url),
+    )
 
 
 SEARCH_KINDS = {"powers": "赋权事项", "duties": "职责", "institutions": "机构"}
 
 
-def _search_record(town: Town, kind: str, type_label: str, office: dict[str, Any],
-                   keywords: tuple[str, ...], phone: str | None = None) -> dict[str, Any]:
+def _search_record(
+    town: Town,
+    kind: str,
+    type_label: str,
+    office: dict[str, Any],
+    keywords: tuple[str, ...],
+    phone: str | None = None,
+) -> dict[str, Any]:
     """Filters and result fields of one search record (an item or office page)."""
-    return {"county": town.facts.county, "town": town.facts.name, "kind": SEARCH_KINDS[kind],
-            "type": type_label, "office": office["name"], "phone": phone or office["phone"],
-            "keywords": " ".join(keywords)}
+    return {
+        "county": town.facts.county,
+        "town": town.facts.name,
+        "kind": SEARCH_KINDS[kind],
+        "type": type_label,
+        "office": office["name"],
+        "phone": phone or office["phone"],
+        "keywords": " ".join(keywords),
+    }
 
 
-def power_page(overview: Overview, town: Town, power: Power, config: Config,
-               labels: Labels) -> Page:
+def power_page(
+    overview: Overview, town: Town, power: Power, config: Config, labels: Labels
+) -> Page:
     url = urls.item_url(town.slug, "powers", power.id)
     office = office_card(town, power.handling_office)
     phones = power.phones
     context = {
-        "town": town_ref(town), "item": power, "fields": power_fields(power, labels),
+        "town": town_ref(town),
+        "item": power,
+        "fields": power_fields(power, labels),
         "basis": [{"text": basis_text(b), "quote": b.text} for b in power.basis],
-        "office": office, "hotline": GENERAL_HOTLINE,
-        "phones": [(labels("powers", "phones") + label, number) for label, number in (
-            ("（咨询）", phones.consult if phones else None),
-            ("（投诉）", phones.complaint if phones else None),
-            ("（监督）", phones.supervise if phones else None)) if number],
+        "office": office,
+        "hotline": GENERAL_HOTLINE,
+        "phones": [
+            (labels("powers", "phones") + label, number)
+            for label, number in (
+                ("（咨询）", phones.consult if phones else None),
+                ("（投诉）", phones.complaint if phones else None),
+                ("（监督）", phones.supervise if phones else None),
+            )
+            if number
+        ],
         "description": markdown_or_none(power.description),
         "accountability": markdown_or_none(power.accountability),
         "delegating_act": source_view(power.delegating_act) if power.delegating_act else None,
         "sources": [source_view(s) for s in power.sources],
-        "status_note": status_note(power.status, power.effective_from, power.effective_to,
-                                   power.withdrawn_reason),
+        "status_note": status_note(
+            power.status, power.effective_from, power.effective_to, power.withdrawn_reason
+        ),
         "keywords": power.keywords,
     }
-    return Page(url, "power.html", power.name, context, sample=town.facts.sample,
-                breadcrumbs=_item_crumbs(overview, town, "powers", power.name, url),
-                description=f"{town.facts.name}·{power.type}·承办机构：{office['name']}",
-                json_ld=jsonld.power_ld(power, town, office, config.base_url + url),
-                search_record=_search_record(
-                    town, "powers", power.type, office, power.keywords,
-                    phones.consult if phones else None))
+    return Page(
+        url,
+        "power.html",
+        power.name,
+        context,
+        sample=town.facts.sample,
+        breadcrumbs=_item_crumbs(overview, town, "powers", power.name, url),
+        description=f"{town.facts.name}·{power.type}·承办机构：{office['name']}",
+        json_ld=jsonld.power_ld(power, town, office, config.base_url + url),
+        search_record=_search_record(
+            town, "powers", power.type, office, power.keywords, phones.consult if phones else None
+        ),
+    )
 
 
 def duty_page(overview: Overview, town: Town, duty: Duty, labels: Labels) -> Page:
     url = urls.item_url(town.slug, "duties", duty.id)
     office = office_card(town, duty.lead_office)
     context = {
-        "town": town_ref(town), "item": duty, "fields": duty_fields(duty, labels),
-        "content": markdown_or_none(duty.content), "office": office,
-        "phone": duty.phone, "hotline": GENERAL_HOTLINE,
-        "departments": duty.county_departments, "process": duty.process,
+        "town": town_ref(town),
+        "item": duty,
+        "fields": duty_fields(duty, labels),
+        "content": markdown_or_none(duty.content),
+        "office": office,
+        "phone": duty.phone,
+        "hotline": GENERAL_HOTLINE,
+        "departments": duty.county_departments,
+        "process": duty.process,
         "basis": [{"text": basis_text(b), "quote": b.text} for b in duty.basis],
         "sources": [source_view(s) for s in duty.sources],
-        "status_note": status_note(duty.status, duty.effective_from, duty.effective_to,
-                                   duty.withdrawn_reason),
+        "status_note": status_note(
+            duty.status, duty.effective_from, duty.effective_to, duty.withdrawn_reason
+        ),
         "keywords": duty.keywords,
     }
-    return Page(url, "duty.html", duty.name, context, sample=town.facts.sample,
-                breadcrumbs=_item_crumbs(overview, town, "duties", duty.name, url),
-                description=f"{town.facts.name}·{duty.list_kind}·承办机构：{office['name']}",
-                search_record=_search_record(town, "duties", duty.list_kind, office,
-                                             duty.keywords, duty.phone))
+    return Page(
+        url,
+        "duty.html",
+        duty.name,
+        context,
+        sample=town.facts.sample,
+        breadcrumbs=_item_crumbs(overview, town, "duties", duty.name, url),
+        description=f"{town.facts.name}·{duty.list_kind}·承办机构：{office['name']}",
+        search_record=_search_record(
+            town, "duties", duty.list_kind, office, duty.keywords, duty.phone
+        ),
+    )
 
 
-def office_page(overview: Overview, town: Town, office: Institution, config: Config,
-                labels: Labels) -> Page:
+def office_page(
+    overview: Overview, town: Town, office: Institution, config: Config, labels: Labels
+) -> Page:
     url = urls.item_url(town.slug, "institutions", office.id)
     context = {
-        "town": town_ref(town), "item": office, "fields": institution_fields(office, labels),
-        "description": markdown_or_none(office.description), "handles": handled_by(town, office),
+        "town": town_ref(town),
+        "item": office,
+        "fields": institution_fields(office, labels),
+        "description": markdown_or_none(office.description),
+        "handles": handled_by(town, office),
         "covers": [summary_ref(overview.by_slug()[s]) for s in office.covers_towns],
-        "sources": [source_view(s) for s in office.sources], "hotline": GENERAL_HOTLINE,
+        "sources": [source_view(s) for s in office.sources],
+        "hotline": GENERAL_HOTLINE,
     }
-    return Page(url, "office.html", office.name, context, sample=town.facts.sample,
-                breadcrumbs=_item_crumbs(overview, town, "institutions", office.name, url),
-                description=f"{town.facts.name}{office.name}：地址、办公时间、电话和承办事项",
-                json_ld=jsonld.office_ld(office, town, config.base_url + url),
-                search_record=_search_record(town, "institutions", office.kind,
-                                             {"name": office.name, "phone": office.phone}, ()))
+    return Page(
+        url,
+        "office.html",
+        office.name,
+        context,
+        sample=town.facts.sample,
+        breadcrumbs=_item_crumbs(overview, town, "institutions", office.name, url),
+        description=f"{town.facts.name}{office.name}：地址、办公时间、电话和承办事项",
+        json_ld=jsonld.office_ld(office, town, config.base_url + url),
+        search_record=_search_record(
+            town, "institutions", office.kind, {"name": office.name, "phone": office.phone}, ()
+        ),
+    )
 
 
 def data_page(overview: Overview) -> Page:
-    towns = [dict(summary_ref(t), json=urls.town_data_url(t.slug, "catalogue.json"),
-                  csv={k: urls.town_data_url(t.slug, f"{k}.csv")
-                       for k, n in summary_ref(t)["counts"].items() if n is not None})
-             for t in overview.towns]
-    return Page(urls.DATA, "data.html", "数据下载", {"towns": towns,
-                "list_titles": LIST_TITLES}, sample=any_sample(overview),
-                breadcrumbs=(("首页", urls.HOME), ("数据下载", urls.DATA)),
-                description="全部清单的 JSON、CSV 数据和 JSON Schema 模式文件")
+    towns = [
+        dict(
+            summary_ref(t),
+            json=urls.town_data_url(t.slug, "catalogue.json"),
+            csv={
+                k: urls.town_data_url(t.slug, f"{k}.csv")
+                for k, n in summary_ref(t)["counts"].items()
+                if n is not None
+            },
+        )
+        for t in overview.towns
+    ]
+    return Page(
+        urls.DATA,
+        "data.html",
+        "数据下载",
+        {"towns": towns, "list_titles": LIST_TITLES},
+        sample=any_sample(overview),
+        breadcrumbs=(("首页", urls.HOME), ("数据下载", urls.DATA)),
+        description="全部清单的 JSON、CSV 数据和 JSON Schema 模式文件",
+    )
 
 
 def search_page(overview: Overview, searchable: bool = True) -> Page:
     filters = ["区县", "镇街", "类别", "事项类型", "承办机构"]
     bundles = [b.path for b in plan_bundles(overview)] if searchable else []
     context = {"bundles": bundles, "filters": filters}
-    return Page(urls.SEARCH, "search.html", "搜索", context, sample=any_sample(overview),
-                breadcrumbs=(("首页", urls.HOME), ("搜索", urls.SEARCH)),
-                description="搜索全部镇街的事项和机构")
+    return Page(
+        urls.SEARCH,
+        "search.html",
+        "搜索",
+        context,
+        sample=any_sample(overview),
+        breadcrumbs=(("首页", urls.HOME), ("搜索", urls.SEARCH)),
+        description="搜索全部镇街的事项和机构",
+    )
 
 
 def not_found_page() -> Page:
     return Page(urls.NOT_FOUND, "404.html", "页面未找到", {})
 
 
-def editions_page(built: list[tuple[EditionRef, dict[str, TownVersion]]], labels: Labels
-                  ) -> Page:
+def editions_page(built: list[tuple[EditionRef, dict[str, TownVersion]]], labels: Labels) -> Page:
     """Every published edition, newest first, with what changed since the one before."""
     editions = []
     previous: dict[str, TownVersion] = {}
     for edition, versions in built:
-        towns = [{"name": version.name, "entries": [
-                    {"action": ACTIONS[d.action], "kind": KINDS[d.kind], "name": d.name,
-                     "fields": [(field_label(labels, d.kind, f.field), f.old, f.new)
-                                for f in d.fields]} for d in diffs]}
-                 for version, diffs in diff_editions(previous, versions)] if previous else []
-        editions.append({"name": edition.name, "tag": edition.tag, "date": day(edition.date),
-                         "url": edition.prefix, "towns": towns, "first": not previous})
+        towns = (
+            [
+                {
+                    "name": version.name,
+                    "entries": [
+                        {
+                            "action": ACTIONS[d.action],
+                            "kind": KINDS[d.kind],
+                            "name": d.name,
+                            "fields": [
+                                (field_label(labels, d.kind, f.field), f.old, f.new)
+                                for f in d.fields
+                            ],
+                        }
+                        for d in diffs
+                    ],
+                }
+                for version, diffs in diff_editions(previous, versions)
+            ]
+            if previous
+            else []
+        )
+        editions.append(
+            {
+                "name": edition.name,
+                "tag": edition.tag,
+                "date": day(edition.date),
+                "url": edition.prefix,
+                "towns": towns,
+                "first": not previous,
+            }
+        )
         previous = versions
-    return Page(EDITIONS, "editions.html", "历史版本", {"editions": editions[::-1]},
-                breadcrumbs=(("首页", urls.HOME), ("历史版本", EDITIONS)),
-                description="已发布的各版清单及版本之间的变更")
+    return Page(
+        EDITIONS,
+        "editions.html",
+        "历史版本",
+        {"editions": editions[::-1]},
+        breadcrumbs=(("首页", urls.HOME), ("历史版本", EDITIONS)),
+        description="已发布的各版清单及版本之间的变更",
+    )

@@ -24,14 +24,22 @@ from .incremental import (
     render_key,
     save_manifest,
 )
+from .model import Town
 from .pages import editions_page
 from .problems import Problem, count_by_severity
 from .render import make_environment
 from .schema import load_schemas
 from .search import Bundle, index_site, plan_bundles
-from .site import SiteJob, make_job, navigation, render_aggregates, render_html, render_site
-from .site import render_towns, town_key
-from .model import Town
+from .site import (
+    SiteJob,
+    make_job,
+    navigation,
+    render_aggregates,
+    render_html,
+    render_site,
+    render_towns,
+    town_key,
+)
 from .summary import Overview, TownSummary, summarize, summarize_town
 from .validate import validate_catalogue, validate_facts, validate_lists
 from .views import build_labels
@@ -51,8 +59,9 @@ class CheckResult:
 GroupHandler = Callable[[tuple[Town, ...], Overview], None]
 
 
-def check_in_groups(root: Path, config: Config, on_group: GroupHandler | None = None
-                    ) -> CheckResult:
+def check_in_groups(
+    root: Path, config: Config, on_group: GroupHandler | None = None
+) -> CheckResult:
     """Check everything one county at a time, so memory holds one county's lists at most.
 
     ``on_group`` receives the towns of each county, and what is known of every town from
@@ -87,7 +96,7 @@ def _groups(light: Catalogue | None, slugs: list[str], size: int = 20) -> Iterat
     """Towns by county when the facts are valid, else in fixed-size batches of folders."""
     if light is None:
         for start in range(0, len(slugs), size):
-            yield slugs[start:start + size]
+            yield slugs[start : start + size]
         return
     for county in light.region.counties:
         yield [t.slug for t in light.towns_in(county.name)]
@@ -116,9 +125,14 @@ class BuildResult:
     unchanged: bool = False  # nothing had changed: the site was left as it was
 
 
-def run_build(root: Path, config: Config,
-              progress: Callable[[int, int], None] | None = None, *, strict: bool = False,
-              search: bool = True) -> BuildResult:
+def run_build(
+    root: Path,
+    config: Config,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    strict: bool = False,
+    search: bool = True,
+) -> BuildResult:
     """Check and render one county at a time into a staging folder, then the pages that
     aggregate towns, the editions and the search index; swap it all in at once."""
     cache = root / config.cache_dir
@@ -136,8 +150,17 @@ def run_build(root: Path, config: Config,
 
         def render_group(towns: tuple[Town, ...], everyone: Overview) -> None:
             nonlocal reused
-            job = make_job(root, config, towns, everyone, history, staging.folder, "",
-                           manifest.towns, global_key)
+            job = make_job(
+                root,
+                config,
+                towns,
+                everyone,
+                history,
+                staging.folder,
+                "",
+                manifest.towns,
+                global_key,
+            )
             for slug, town_output, was_reused in render_towns(job, None):
                 staging.record(town_output.files)
                 new.towns[slug] = town_output
@@ -155,30 +178,47 @@ def run_build(root: Path, config: Config,
         job = make_job(root, config, (), overview, history, staging.folder, "", {}, global_key)
         town_urls = [u for t in overview.towns for u in new.towns[t.slug].urls]
         pages = render_aggregates(job, staging, town_urls, search=search) + len(town_urls)
-        warnings = [*history.warnings, *render_editions(root, config, history, staging,
-                                                         manifest, new, global_key)]
+        warnings = [
+            *history.warnings,
+            *render_editions(root, config, history, staging, manifest, new, global_key),
+        ]
         if search:
-            new.bundles = index_bundles(job, staging, plan_bundles(overview), manifest,
-                                        town_keys)
+            new.bundles = index_bundles(job, staging, plan_bundles(overview), manifest, town_keys)
         staging.commit()
-    result = BuildResult(check, pages, len(staging.paths), tuple(warnings),
-                         len(overview.towns), reused)
+    result = BuildResult(
+        check, pages, len(staging.paths), tuple(warnings), len(overview.towns), reused
+    )
     new.file_count = count_files(output)
-    new.summary = {"pages": result.pages, "files": result.files, "towns": result.towns,
-                   "warnings": list(result.warnings)}
+    new.summary = {
+        "pages": result.pages,
+        "files": result.files,
+        "towns": result.towns,
+        "warnings": list(result.warnings),
+    }
     save_manifest(cache, new)
     return result
 
 
 def unchanged_result(manifest: Manifest) -> BuildResult:
     summary = manifest.summary
-    return BuildResult(CheckResult([], None), summary["pages"], summary["files"],
-                       tuple(summary["warnings"]), summary["towns"], summary["towns"],
-                       unchanged=True)
+    return BuildResult(
+        CheckResult([], None),
+        summary["pages"],
+        summary["files"],
+        tuple(summary["warnings"]),
+        summary["towns"],
+        summary["towns"],
+        unchanged=True,
+    )
 
 
-def index_bundles(job: SiteJob, staging: Staging, bundles: list[Bundle],
-                  previous: Manifest, town_keys: dict[str, str]) -> dict[str, str]:
+def index_bundles(
+    job: SiteJob,
+    staging: Staging,
+    bundles: list[Bundle],
+    previous: Manifest,
+    town_keys: dict[str, str],
+) -> dict[str, str]:
     """Index the counties whose towns changed; reuse the other counties' bundles."""
     keys = {}
     stale = []
@@ -197,8 +237,15 @@ def _hard_link(source: str, target: str) -> None:
     Path(target).hardlink_to(source)
 
 
-def render_editions(root: Path, config: Config, history: History, staging: Staging,
-                    previous: Manifest, new: Manifest, global_key: str) -> list[str]:
+def render_editions(
+    root: Path,
+    config: Config,
+    history: History,
+    staging: Staging,
+    previous: Manifest,
+    new: Manifest,
+    global_key: str,
+) -> list[str]:
     """Every edition snapshot under ``editions/<name>/`` and the editions page."""
     if not history.status.in_git or history.status.empty:
         return []
@@ -207,20 +254,31 @@ def render_editions(root: Path, config: Config, history: History, staging: Stagi
     for edition in editions:
         with tempfile.TemporaryDirectory(prefix="towncat-edition-") as folder:
             materialize(root, read_tree(root, edition.sha, config.content_dir), Path(folder))
-            snapshot = replace(config, content_dir=str(Path(folder) / config.content_dir),
-                               base_url=config.base_url + edition.prefix)
+            snapshot = replace(
+                config,
+                content_dir=str(Path(folder) / config.content_dir),
+                base_url=config.base_url + edition.prefix,
+            )
             check = run_check(root, snapshot)
             if check.catalogue is None:
                 warnings.append(f"版本 {edition.tag} 的内容不符合现行格式，未生成快照")
                 continue
-            job = make_job(root, snapshot, check.catalogue.towns, summarize(check.catalogue),
-                           History(history.status), staging.folder, edition.prefix,
-                           previous.towns, global_key, edition)
+            job = make_job(
+                root,
+                snapshot,
+                check.catalogue.towns,
+                summarize(check.catalogue),
+                History(history.status),
+                staging.folder,
+                edition.prefix,
+                previous.towns,
+                global_key,
+                edition,
+            )
             new.towns.update(render_site(job, staging, edition).towns)
             built.append((edition, versions_of(Path(folder), config.content_dir)))
     if built:
         page = editions_page(built, build_labels(load_schemas(root / config.schema_dir)))
         env = make_environment(root / config.template_dir)
-        staging.add(urls.output_path(page.url),
-                    render_html(env, page, config, navigation(history)))
+        staging.add(urls.output_path(page.url), render_html(env, page, config, navigation(history)))
     return warnings

@@ -7,10 +7,10 @@ is generated from it and a test keeps the two in step.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -70,12 +70,20 @@ CODES: dict[str, Code] = _codes(
     ("duplicate-town-code", E, "两个镇街使用了同一个区划代码"),
     ("unknown-county", E, "区县不在 content/region.yaml 的区县列表中"),
     ("code-county-mismatch", E, "区划代码前 6 位与所属区县的代码不一致"),
-    ("code-kind-mismatch", E, "区划代码第 7–9 位与镇/街道类型不一致（001–099 为街道，100–199 为镇）"),
+    (
+        "code-kind-mismatch",
+        E,
+        "区划代码第 7–9 位与镇/街道类型不一致（001–099 为街道，100–199 为镇）",
+    ),
     ("unknown-office", E, "引用的承办机构编号在本镇 institutions.yaml 中不存在"),
     ("unknown-town", E, "引用的镇街不存在"),
     ("date-order", E, "结束日期早于开始日期"),
     ("wrong-schema-line", E, "文件开头的 yaml-language-server $schema 注释指向了错误的模式文件"),
-    ("missing-schema-line", W, "文件开头缺少 yaml-language-server $schema 注释，编辑器将无法自动补全"),
+    (
+        "missing-schema-line",
+        W,
+        "文件开头缺少 yaml-language-server $schema 注释，编辑器将无法自动补全",
+    ),
     ("missing-sources", W, "非示例数据的清单没有注明来源（sources）"),
     ("no-contact", W, "事项的承办机构没有电话，群众无法联系"),
     ("sample-without-note", W, "示例镇街缺少示例说明（sample_note）"),

@@ -21,8 +21,13 @@ FILES = (
     ("duties", "content/towns/<slug>/duties.yaml"),
     ("institutions", "content/towns/<slug>/institutions.yaml"),
 )
-_TYPE_LABELS = {"string": "text", "integer": "integer", "boolean": "true/false",
-                "array": "list", "object": "mapping"}
+_TYPE_LABELS = {
+    "string": "text",
+    "integer": "integer",
+    "boolean": "true/false",
+    "array": "list",
+    "object": "mapping",
+}
 
 
 def _type_label(schemas: SchemaSet, node: Mapping[str, Any]) -> str:
@@ -30,8 +35,11 @@ def _type_label(schemas: SchemaSet, node: Mapping[str, Any]) -> str:
     kind = resolved.get("type", "")
     if kind == "array":
         item = schemas.resolve(resolved.get("items", {}))
-        inner = "mappings" if item.get("type") == "object" else _TYPE_LABELS.get(
-            item.get("type", ""), "")
+        inner = (
+            "mappings"
+            if item.get("type") == "object"
+            else _TYPE_LABELS.get(item.get("type", ""), "")
+        )
         return f"list of {inner}"
     label = _TYPE_LABELS.get(kind, kind)
     if resolved.get("format") == "date":
@@ -53,8 +61,9 @@ def _example(node: Mapping[str, Any], resolved: Mapping[str, Any]) -> str:
     return f"`{text if len(text) <= 60 else text[:60] + '…'}`"
 
 
-def field_rows(schemas: SchemaSet, node: Mapping[str, Any], prefix: str = ""
-               ) -> Iterator[tuple[str, Mapping[str, Any], bool]]:
+def field_rows(
+    schemas: SchemaSet, node: Mapping[str, Any], prefix: str = ""
+) -> Iterator[tuple[str, Mapping[str, Any], bool]]:
     """(dotted path, schema node, required) for every property, depth first."""
     resolved = schemas.resolve(node)
     if resolved.get("type") == "array":
@@ -71,16 +80,23 @@ def render_fields(schemas: SchemaSet) -> str:
     lines = []
     for name, where in FILES:
         schema = schemas.schemas[name]
-        lines += [f"#### `{where}` — {schema['title']}", "", schema["description"], "",
-                  "| field | 中文 | type | required | meaning | example |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            f"#### `{where}` — {schema['title']}",
+            "",
+            schema["description"],
+            "",
+            "| field | 中文 | type | required | meaning | example |",
+            "|---|---|---|---|---|---|",
+        ]
         for path, node, required in field_rows(schemas, schema):
             resolved = schemas.resolve(node)
             title = node.get("title") or resolved.get("title", "")
             description = node.get("description") or resolved.get("description", "")
-            lines.append(f"| `{path}` | {title} | {_type_label(schemas, node)} | "
-                         f"{'yes' if required else ''} | {description} | "
-                         f"{_example(node, resolved)} |")
+            lines.append(
+                f"| `{path}` | {title} | {_type_label(schemas, node)} | "
+                f"{'yes' if required else ''} | {description} | "
+                f"{_example(node, resolved)} |"
+            )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -31,22 +31,32 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
 
 def page_globals(page: Page, config: Config, nav: Mapping[str, Any]) -> dict[str, Any]:
     root = config.base_path if page.url == urls.NOT_FOUND else urls.root_prefix(page.url)
-    return {"page": page, "root": root, "site": config, "nav": nav["links"],
-            "history_note": nav["history_note"], "snapshot": nav.get("edition"),
-            "canonical": config.base_url + page.url}
+    return {
+        "page": page,
+        "root": root,
+        "site": config,
+        "nav": nav["links"],
+        "history_note": nav["history_note"],
+        "snapshot": nav.get("edition"),
+        "canonical": config.base_url + page.url,
+    }
 
 
-def render_page(env: jinja2.Environment, page: Page, config: Config,
-                nav: Mapping[str, Any]) -> str:
+def render_page(env: jinja2.Environment, page: Page, config: Config, nav: Mapping[str, Any]) -> str:
     template = env.get_template(page.template)
     return template.render(**page.context, **page_globals(page, config, nav))
 
 
 def render_sitemap(page_urls: Iterable[str], base_url: str) -> str:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"  <url><loc>{escape(base_url + url)}</loc></url>"
-              for url in page_urls if url != urls.NOT_FOUND]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    lines += [
+        f"  <url><loc>{escape(base_url + url)}</loc></url>"
+        for url in page_urls
+        if url != urls.NOT_FOUND
+    ]
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 

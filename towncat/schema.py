@@ -24,17 +24,50 @@ from .loader import Parsed, Path_, Plain
 from .problems import Problem, format_path
 
 SCHEMA_NAMES = ("common", "region", "town", "powers", "duties", "institutions")
-SUPPORTED_KEYWORDS = frozenset({
-    "$schema", "$id", "$defs", "$ref", "title", "description", "examples", "contentMediaType",
-    "type", "properties", "required", "additionalProperties", "items", "enum", "pattern",
-    "minLength", "maxLength", "minItems", "uniqueItems", "minimum", "maximum", "format",
-    "x-problem",
-})
+SUPPORTED_KEYWORDS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$defs",
+        "$ref",
+        "title",
+        "description",
+        "examples",
+        "contentMediaType",
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "enum",
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "uniqueItems",
+        "minimum",
+        "maximum",
+        "format",
+        "x-problem",
+    }
+)
 _INTEGER = re.compile(r"^[-+]?[0-9]+$")
-_BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
-             "FALSE": False}
-_TYPE_NAMES = {"string": "文字", "integer": "整数", "boolean": "true 或 false",
-               "array": "列表", "object": "映射（键: 值）", "null": "空值"}
+_BOOLEANS = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
+_TYPE_NAMES = {
+    "string": "文字",
+    "integer": "整数",
+    "boolean": "true 或 false",
+    "array": "列表",
+    "object": "映射（键: 值）",
+    "null": "空值",
+}
 
 
 @dataclass(frozen=True)
@@ -68,8 +101,9 @@ def load_schemas(directory: Path) -> SchemaSet:
     return _read_schemas(str(directory.resolve()))
 
 
-def validate_parsed(schemas: SchemaSet, name: str, parsed: Parsed, source: str
-                    ) -> tuple[Any, list[Problem]]:
+def validate_parsed(
+    schemas: SchemaSet, name: str, parsed: Parsed, source: str
+) -> tuple[Any, list[Problem]]:
     """Typed data and the problems of ``parsed`` against schema ``name``."""
     checker = _Checker(schemas, parsed, source)
     value = checker.check(schemas.schemas[name], parsed.value, ())
@@ -114,8 +148,9 @@ class _Checker:
         result = {}
         for key, item in value.items():
             if key not in properties:
-                self.report((*path, key), "unknown-key", _unknown_key_message(key, properties),
-                            key=True)
+                self.report(
+                    (*path, key), "unknown-key", _unknown_key_message(key, properties), key=True
+                )
                 continue
             result[key] = self.check(properties[key], item, (*path, key))
         for key in node.get("required", ()):
@@ -157,7 +192,11 @@ class _Checker:
             code = node.get("x-problem", "bad-format")
             self.report(path, code, _pattern_message(code, text, node))
         elif node.get("format") == "date" and not _is_iso_date(text):
-            self.report(path, "invalid-date", f"“{_short(text)}”不是有效日期，应写作 YYYY-MM-DD，如 2024-03-01")
+            self.report(
+                path,
+                "invalid-date",
+                f"“{_short(text)}”不是有效日期，应写作 YYYY-MM-DD，如 2024-03-01",
+            )
         return text
 
     def check_integer(self, node: Mapping[str, Any], value: Any, path: Path_) -> Any:
@@ -187,8 +226,14 @@ def _pattern(source: str) -> re.Pattern[str]:
 
 
 def _append(problem: Problem, text: str) -> Problem:
-    return Problem(problem.file, problem.line, problem.column, problem.code, problem.path,
-                   problem.message + text)
+    return Problem(
+        problem.file,
+        problem.line,
+        problem.column,
+        problem.code,
+        problem.path,
+        problem.message + text,
+    )
 
 
 def _describe(value: Any) -> str:

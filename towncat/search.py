@@ -60,9 +60,11 @@ def add_search_chars(html: str) -> str:
     if CHARS_MARKER not in html:
         return html
     start = html.find("data-pagefind-body")
-    body = html[start:html.index(CHARS_MARKER)] if start >= 0 else ""
-    field = (f'<div hidden data-pagefind-ignore data-pagefind-meta="字[data-chars]" '
-             f'data-chars="{distinct_chars(body)}"></div>')
+    body = html[start : html.index(CHARS_MARKER)] if start >= 0 else ""
+    field = (
+        f'<div hidden data-pagefind-ignore data-pagefind-meta="字[data-chars]" '
+        f'data-chars="{distinct_chars(body)}"></div>'
+    )
     return html.replace(CHARS_MARKER, field, 1)
 
 
@@ -74,15 +76,23 @@ def pagefind_binary() -> str:
 
 def index_bundle(site: Path, bundle: Bundle, binary: str) -> None:
     towns = ",".join(bundle.towns)
-    glob = f"towns/{{{towns}}}/**/*.html" if len(bundle.towns) > 1 else \
-        f"towns/{towns}/**/*.html"
-    command = [binary, "--site", str(site), "--glob", glob,
-               "--output-subdir", bundle.path.rstrip("/"), "--silent"]
+    glob = f"towns/{{{towns}}}/**/*.html" if len(bundle.towns) > 1 else f"towns/{towns}/**/*.html"
+    command = [
+        binary,
+        "--site",
+        str(site),
+        "--glob",
+        glob,
+        "--output-subdir",
+        bundle.path.rstrip("/"),
+        "--silent",
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0 or not (site / bundle.path / "pagefind.js").is_file():
         detail = (done.stderr or done.stdout).strip().splitlines()[-5:]
-        raise SearchIndexError(f"搜索索引 {bundle.name} 生成失败（退出码 {done.returncode}）："
-                               + " / ".join(detail))
+        raise SearchIndexError(
+            f"搜索索引 {bundle.name} 生成失败（退出码 {done.returncode}）：" + " / ".join(detail)
+        )
 
 
 def index_site(site: Path, bundles: Iterable[Bundle], workers: int = 2) -> None:

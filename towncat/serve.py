@@ -40,8 +40,9 @@ def snapshot(folders: list[Path], extra: list[Path]) -> dict[str, float]:
     return times
 
 
-def watch(folders: list[Path], extra: list[Path], on_change: Callable[[], None],
-          stop: threading.Event) -> None:
+def watch(
+    folders: list[Path], extra: list[Path], on_change: Callable[[], None], stop: threading.Event
+) -> None:
     """Call ``on_change`` whenever a watched file is added, removed or modified."""
     before = snapshot(folders, extra)
     while not stop.wait(POLL_SECONDS):
@@ -60,8 +61,9 @@ def rebuild(root: Path, config: Config, search: bool, out: TextIO) -> bool:
     for problem in result.check.problems:
         print(format_problem(problem), file=out)
     if result.pages:
-        print(f"[{time.strftime('%H:%M:%S')}] 已重新生成：{result.pages} 个页面", file=out,
-              flush=True)
+        print(
+            f"[{time.strftime('%H:%M:%S')}] 已重新生成：{result.pages} 个页面", file=out, flush=True
+        )
         return True
     print("生成失败：请修正上面的问题，预览仍显示上一次成功生成的网站", file=out, flush=True)
     return False
@@ -71,8 +73,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         return
 
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
         if code == 404 and page.is_file():
             body = page.read_bytes()
@@ -96,14 +97,23 @@ def serve(root: Path, config: Config, port: int, search: bool, out: TextIO) -> i
     output.mkdir(exist_ok=True)
     server = make_server(output, port)
     stop = threading.Event()
-    folders = [root / config.content_dir, root / config.template_dir,
-               root / config.static_dir, root / config.schema_dir]
+    folders = [
+        root / config.content_dir,
+        root / config.template_dir,
+        root / config.static_dir,
+        root / config.schema_dir,
+    ]
     watcher = threading.Thread(
-        target=watch, args=(folders, [root / "towncat.toml"],
-                            lambda: rebuild(root, config, search, out), stop), daemon=True)
+        target=watch,
+        args=(folders, [root / "towncat.toml"], lambda: rebuild(root, config, search, out), stop),
+        daemon=True,
+    )
     watcher.start()
-    print(f"预览地址：http://127.0.0.1:{server.server_address[1]}/（按 Ctrl+C 停止）", file=out,
-          flush=True)
+    print(
+        f"预览地址：http://127.0.0.1:{server.server_address[1]}/（按 Ctrl+C 停止）",
+        file=out,
+        flush=True,
+    )
     try:
         server.serve_forever()
     finally:

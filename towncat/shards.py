@@ -43,15 +43,19 @@ def county_towns(check: CheckResult, counties: list[str]) -> frozenset[str]:
     names = {c.slug: c.name for c in region.counties}
     unknown = [c for c in counties if c not in names]
     if unknown:
-        raise ShardError("未知的区县：" + "、".join(unknown) + "；可选："
-                         + "、".join(names))
+        raise ShardError("未知的区县：" + "、".join(unknown) + "；可选：" + "、".join(names))
     wanted = {names[c] for c in counties}
     return frozenset(t.slug for t in check.catalogue.towns if t.facts.county in wanted)
 
 
-def run_shard(root: Path, config: Config, counties: list[str], output: Path,
-              search: bool = True, progress: Callable[[int, int], None] | None = None
-              ) -> BuildResult:
+def run_shard(
+    root: Path,
+    config: Config,
+    counties: list[str],
+    output: Path,
+    search: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildResult:
     """Render the towns of ``counties`` (county slugs) into ``output`` as one shard."""
     light = run_check(root, config, only=frozenset())
     if light.catalogue is None:
@@ -66,18 +70,24 @@ def run_shard(root: Path, config: Config, counties: list[str], output: Path,
     mine = Overview(overview.region, tuple(t for t in overview.towns if t.slug in slugs))
     outputs: dict[str, TownOutput] = {}
     with Staging(output) as staging:
-        job = make_job(root, config, towns, overview, history, staging.folder, "", {},
-                       render_key(root, config))
+        job = make_job(
+            root, config, towns, overview, history, staging.folder, "", {}, render_key(root, config)
+        )
         for slug, town_output, _ in render_towns(job, progress):
             staging.record(town_output.files)
             outputs[slug] = town_output
         if search:
             index_site(staging.folder, plan_bundles(mine))
-        manifest = {"inputs": input_key(root, config, SHARD_FLAGS), "counties": counties,
-                    "search": search, "towns": {k: asdict(v) for k, v in outputs.items()},
-                    "summaries": [summary_to_json(t) for t in mine.towns]}
-        staging.add(SHARD_MANIFEST, json.dumps(manifest, ensure_ascii=False,
-                                               sort_keys=True).encode("utf-8"))
+        manifest = {
+            "inputs": input_key(root, config, SHARD_FLAGS),
+            "counties": counties,
+            "search": search,
+            "towns": {k: asdict(v) for k, v in outputs.items()},
+            "summaries": [summary_to_json(t) for t in mine.towns],
+        }
+        staging.add(
+            SHARD_MANIFEST, json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        )
         staging.commit()
     pages = sum(len(o.urls) for o in outputs.values())
     return BuildResult(check, pages, len(staging.paths), history.warnings, len(towns))
@@ -91,12 +101,15 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     return data
 
 
-def _check_shards(manifests: dict[Path, dict[str, Any]], expected_inputs: str,
-                  county_slugs: list[str]) -> None:
+def _check_shards(
+    manifests: dict[Path, dict[str, Any]], expected_inputs: str, county_slugs: list[str]
+) -> None:
     seen: dict[str, Path] = {}
     for folder, manifest in manifests.items():
         if manifest["inputs"] != expected_inputs:
-            raise ShardError(f"分片 {folder} 的输入（内容、模板、配置或代码）与当前不一致，请重新生成")
+            raise ShardError(
+                f"分片 {folder} 的输入（内容、模板、配置或代码）与当前不一致，请重新生成"
+            )
         for county in manifest["counties"]:
             if county in seen:
                 raise ShardError(f"区县 {county} 同时出现在分片 {seen[county]} 和 {folder} 中")
@@ -113,10 +126,12 @@ def run_assemble(root: Path, config: Config, folders: list[Path]) -> BuildResult
         return BuildResult(light)
     region = light.catalogue.region
     manifests = {folder: _read_manifest(folder) for folder in folders}
-    _check_shards(manifests, input_key(root, config, SHARD_FLAGS),
-                  [c.slug for c in region.counties])
-    summaries = {s["slug"]: summary_from_json(s) for m in manifests.values()
-                 for s in m["summaries"]}
+    _check_shards(
+        manifests, input_key(root, config, SHARD_FLAGS), [c.slug for c in region.counties]
+    )
+    summaries = {
+        s["slug"]: summary_from_json(s) for m in manifests.values() for s in m["summaries"]
+    }
     missing = [t.slug for t in light.catalogue.towns if t.slug not in summaries]
     if missing:
         raise ShardError("分片中缺少这些镇街：" + "、".join(missing[:10]))
@@ -131,15 +146,25 @@ def run_assemble(root: Path, config: Config, folders: list[Path]) -> BuildResult
                     staging.link(path, folder / path)
                 town_urls += town["urls"]
             if searchable and (folder / "pagefind").is_dir():
-                shutil.copytree(folder / "pagefind", staging.folder / "pagefind",
-                                dirs_exist_ok=True, copy_function=_hard_link)
-        job = make_job(root, config, (), overview, history, staging.folder, "", {},
-                       render_key(root, config))
+                shutil.copytree(
+                    folder / "pagefind",
+                    staging.folder / "pagefind",
+                    dirs_exist_ok=True,
+                    copy_function=_hard_link,
+                )
+        job = make_job(
+            root, config, (), overview, history, staging.folder, "", {}, render_key(root, config)
+        )
         pages = render_aggregates(job, staging, town_urls, search=searchable) + len(town_urls)
         staging.commit()
     problems: list[Problem] = light.problems
-    return BuildResult(CheckResult(problems, light.catalogue), pages, len(staging.paths),
-                       history.warnings, len(overview.towns))
+    return BuildResult(
+        CheckResult(problems, light.catalogue),
+        pages,
+        len(staging.paths),
+        history.warnings,
+        len(overview.towns),
+    )
 
 
 def _hard_link(source: str, target: str) -> None:
@@ -147,4 +172,3 @@ def _hard_link(source: str, target: str) -> None:
         Path(target).hardlink_to(source)
     except OSError:
         shutil.copyfile(source, target)
-

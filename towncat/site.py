@@ -30,8 +30,8 @@ from .pages import build_pages, build_town_pages
 from .render import make_environment, render_page, render_robots, render_sitemap
 from .schema import load_schemas
 from .search import add_search_chars
-from .timeline import commit_groups, day, feed_context, feed_url, slug_of_code, timeline_url
 from .summary import Overview
+from .timeline import commit_groups, day, feed_context, feed_url, slug_of_code, timeline_url
 from .views import Labels, Page, build_labels
 from .write import Staging, write_file
 
@@ -60,8 +60,7 @@ class SiteJob:
 _JOB: SiteJob | None = None  # the job of the running pool, inherited by forked workers
 
 
-def render_html(env: jinja2.Environment, page: Page, config: Config,
-                nav: dict[str, Any]) -> bytes:
+def render_html(env: jinja2.Environment, page: Page, config: Config, nav: dict[str, Any]) -> bytes:
     html = render_page(env, page, config, nav)
     if page.search_record is not None:
         html = add_search_chars(html)
@@ -100,8 +99,9 @@ def _render_town_in_worker(index: int) -> tuple[str, TownOutput, bool]:
     return render_town(_JOB, _JOB.towns[index])
 
 
-def render_towns(job: SiteJob, progress: Callable[[int, int], None] | None
-                 ) -> Iterator[tuple[str, TownOutput, bool]]:
+def render_towns(
+    job: SiteJob, progress: Callable[[int, int], None] | None
+) -> Iterator[tuple[str, TownOutput, bool]]:
     """Every town, in parallel when it pays off; results in no particular order."""
     global _JOB
     towns = job.towns
@@ -131,9 +131,13 @@ class SiteOutput:
     reused: int  # towns whose files came from the previous build
 
 
-def render_site(job: SiteJob, staging: Staging, edition: EditionRef | None = None,
-                progress: Callable[[int, int], None] | None = None, search: bool = True
-                ) -> SiteOutput:
+def render_site(
+    job: SiteJob,
+    staging: Staging,
+    edition: EditionRef | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    search: bool = True,
+) -> SiteOutput:
     """Town pages (in workers), then every page and file that aggregates towns."""
     town_outputs: dict[str, TownOutput] = {}
     reused = 0
@@ -141,22 +145,31 @@ def render_site(job: SiteJob, staging: Staging, edition: EditionRef | None = Non
         staging.record(output.files)
         town_outputs[job.prefix + slug] = output
         reused += was_reused
-    pages = render_aggregates(job, staging, [u for o in town_outputs.values() for u in o.urls],
-                              edition, search)
-    return SiteOutput(pages + sum(len(o.urls) for o in town_outputs.values()), town_outputs,
-                      reused)
+    pages = render_aggregates(
+        job, staging, [u for o in town_outputs.values() for u in o.urls], edition, search
+    )
+    return SiteOutput(pages + sum(len(o.urls) for o in town_outputs.values()), town_outputs, reused)
 
 
-def render_aggregates(job: SiteJob, staging: Staging, town_urls: list[str],
-                      edition: EditionRef | None = None, search: bool = True) -> int:
+def render_aggregates(
+    job: SiteJob,
+    staging: Staging,
+    town_urls: list[str],
+    edition: EditionRef | None = None,
+    search: bool = True,
+) -> int:
     """Every page and file that aggregates towns, from the summaries and the towns' own
     files in the staging folder; returns the number of pages."""
     env = job.env
-    other = list(build_pages(job.overview, job.config, job.labels, job.history,
-                             searchable=search and edition is None))
+    other = list(
+        build_pages(
+            job.overview, job.config, job.labels, job.history, searchable=search and edition is None
+        )
+    )
     for page in other:
-        staging.add(job.prefix + urls.output_path(page.url),
-                    render_html(env, page, job.config, job.nav))
+        staging.add(
+            job.prefix + urls.output_path(page.url), render_html(env, page, job.config, job.nav)
+        )
 
     def read(path: str) -> bytes | None:
         file = staging.folder / (job.prefix + path)
@@ -165,8 +178,7 @@ def render_aggregates(job: SiteJob, staging: Staging, town_urls: list[str],
     for path, data in city_data_files(job.overview, read, job.root / job.config.schema_dir):
         staging.add(job.prefix + path, data)
     if edition is None:
-        for path, feed in build_feeds(job.overview, job.history, job.labels,
-                                      job.config.base_url):
+        for path, feed in build_feeds(job.overview, job.history, job.labels, job.config.base_url):
             staging.add(path, env.get_template("atom.xml").render(**feed).encode("utf-8"))
         all_urls = sorted([p.url for p in other] + town_urls)
         staging.add("sitemap.xml", render_sitemap(all_urls, job.config.base_url).encode())
@@ -176,27 +188,62 @@ def render_aggregates(job: SiteJob, staging: Staging, town_urls: list[str],
     return len(other)
 
 
-def make_job(root: Path, config: Config, towns: tuple[Town, ...], overview: Overview,
-             history: History, folder: Path, prefix: str, previous: dict[str, TownOutput],
-             global_key: str, edition: EditionRef | None = None) -> SiteJob:
+def make_job(
+    root: Path,
+    config: Config,
+    towns: tuple[Town, ...],
+    overview: Overview,
+    history: History,
+    folder: Path,
+    prefix: str,
+    previous: dict[str, TownOutput],
+    global_key: str,
+    edition: EditionRef | None = None,
+) -> SiteJob:
     labels = build_labels(load_schemas(root / config.schema_dir))
     nav = navigation(history, edition)
-    key = fingerprint(global_key, prefix, config, overview.region, nav,
-                      [(t.slug, t.name, t.county, t.kind) for t in overview.towns])
-    return SiteJob(root, config, towns, overview, history, labels, nav, folder, prefix,
-                   root / config.output_dir, previous, key,
-                   make_environment(root / config.template_dir))
+    key = fingerprint(
+        global_key,
+        prefix,
+        config,
+        overview.region,
+        nav,
+        [(t.slug, t.name, t.county, t.kind) for t in overview.towns],
+    )
+    return SiteJob(
+        root,
+        config,
+        towns,
+        overview,
+        history,
+        labels,
+        nav,
+        folder,
+        prefix,
+        root / config.output_dir,
+        previous,
+        key,
+        make_environment(root / config.template_dir),
+    )
 
 
 def navigation(history: History, edition: EditionRef | None = None) -> dict[str, Any]:
-    links = [{"title": "首页", "url": urls.HOME}, {"title": "全市概览", "url": urls.OVERVIEW},
-             {"title": "事项对比", "url": urls.COMPARE}, {"title": "最近变更", "url": urls.CHANGES},
-             {"title": "数据下载", "url": urls.DATA}, {"title": "搜索", "url": urls.SEARCH}]
+    links = [
+        {"title": "首页", "url": urls.HOME},
+        {"title": "全市概览", "url": urls.OVERVIEW},
+        {"title": "事项对比", "url": urls.COMPARE},
+        {"title": "最近变更", "url": urls.CHANGES},
+        {"title": "数据下载", "url": urls.DATA},
+        {"title": "搜索", "url": urls.SEARCH},
+    ]
     banner = None
     if edition is not None:
         banner = {"name": edition.name, "date": day(edition.date), "tag": edition.tag}
-    return {"links": links, "history_note": None if edition else history_note(history),
-            "edition": banner}
+    return {
+        "links": links,
+        "history_note": None if edition else history_note(history),
+        "edition": banner,
+    }
 
 
 def history_note(history: History) -> str | None:
@@ -209,8 +256,9 @@ def history_note(history: History) -> str | None:
     return None
 
 
-def build_feeds(overview: Overview, history: History, labels: Labels, base_url: str
-                ) -> Iterator[tuple[str, dict[str, Any]]]:
+def build_feeds(
+    overview: Overview, history: History, labels: Labels, base_url: str
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """(path, feed context) for the site feed and one feed per town with changes."""
     slugs = slug_of_code(overview)
     groups = commit_groups(history.changes, labels, slugs, limit=50)
@@ -219,14 +267,24 @@ def build_feeds(overview: Overview, history: History, labels: Labels, base_url: 
         changes = history.town(town.code)
         if changes:
             town_groups = commit_groups(changes, labels, slugs, limit=50)
-            yield feed_url(town.slug), feed_context(
-                town_groups, f"{town.name}变更记录", timeline_url(town.slug),
-                feed_url(town.slug), base_url)
+            yield (
+                feed_url(town.slug),
+                feed_context(
+                    town_groups,
+                    f"{town.name}变更记录",
+                    timeline_url(town.slug),
+                    feed_url(town.slug),
+                    base_url,
+                ),
+            )
 
 
 def read_assets(static_dir: Path) -> dict[str, bytes]:
     """Files under ``static/`` as ``assets/…`` outputs, in sorted order."""
     if not static_dir.is_dir():
         return {}
-    return {f"assets/{p.relative_to(static_dir).as_posix()}": p.read_bytes()
-            for p in sorted(static_dir.rglob("*")) if p.is_file()}
+    return {
+        f"assets/{p.relative_to(static_dir).as_posix()}": p.read_bytes()
+        for p in sorted(static_dir.rglob("*"))
+        if p.is_file()
+    }

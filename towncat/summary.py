@@ -47,8 +47,7 @@ class TownSummary:
 
     @property
     def has_lists(self) -> bool:
-        return self.powers is not None or self.duties is not None or \
-            self.institutions is not None
+        return self.powers is not None or self.duties is not None or self.institutions is not None
 
 
 @dataclass(frozen=True)
@@ -82,15 +81,27 @@ def summarize_town(town: Town) -> TownSummary:
             for name in ("administrative", "institutional", "other"):
                 staffing[name] += getattr(office.staffing, name) or 0
     matters = tuple(
-        Matter(f"code:{p.code}" if p.code else f"name:{p.name}", p.name, p.type, p.code,
-               p.status, p.id) for p in powers)
+        Matter(
+            f"code:{p.code}" if p.code else f"name:{p.name}", p.name, p.type, p.code, p.status, p.id
+        )
+        for p in powers
+    )
     return TownSummary(
-        town.slug, town.facts.code, town.facts.name, town.facts.kind, town.facts.county,
+        town.slug,
+        town.facts.code,
+        town.facts.name,
+        town.facts.kind,
+        town.facts.county,
         town.facts.sample,
-        len(powers) if town.powers else None, len(duties) if town.duties else None,
+        len(powers) if town.powers else None,
+        len(duties) if town.duties else None,
         len(offices) if town.institutions else None,
-        _counts([p.type for p in powers]), _counts([d.list_kind for d in duties]),
-        _counts([o.kind for o in offices]), tuple(sorted(staffing.items())), matters)
+        _counts([p.type for p in powers]),
+        _counts([d.list_kind for d in duties]),
+        _counts([o.kind for o in offices]),
+        tuple(sorted(staffing.items())),
+        matters,
+    )
 
 
 def summarize(catalogue: Catalogue) -> Overview:
@@ -103,8 +114,9 @@ def summary_to_json(summary: TownSummary) -> dict[str, Any]:
 
 def summary_from_json(data: dict[str, Any]) -> TownSummary:
     pairs = ("power_types", "duty_kinds", "institution_kinds", "staffing")
-    fields: dict[str, Any] = {k: tuple(tuple(p) for p in data[k]) if k in pairs else data[k]
-                              for k in data}
+    fields: dict[str, Any] = {
+        k: tuple(tuple(p) for p in data[k]) if k in pairs else data[k] for k in data
+    }
     fields["matters"] = tuple(Matter(**m) for m in data["matters"])
     return TownSummary(**fields)
 

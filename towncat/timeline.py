@@ -14,14 +14,19 @@ from typing import Any
 from markupsafe import escape
 
 from . import urls
-from .summary import Overview
 from .changes import TOWN_ITEM
 from .history import Change, History
+from .summary import Overview
 from .views import Labels
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
-ACTIONS = {"added": "新增", "removed": "删除", "changed": "修改", "moved": "移动",
-           "restored": "恢复"}
+ACTIONS = {
+    "added": "新增",
+    "removed": "删除",
+    "changed": "修改",
+    "moved": "移动",
+    "restored": "恢复",
+}
 KINDS = {"powers": "赋权事项", "duties": "职责任务", "institutions": "机构", TOWN_ITEM: "镇街信息"}
 
 
@@ -49,28 +54,41 @@ def change_view(change: Change, labels: Labels, slug: str | None) -> dict[str, A
     action = "restored" if change.restored else diff.action
     url = None
     if slug is not None:
-        url = urls.town_url(slug) if diff.kind == TOWN_ITEM else \
-            urls.item_url(slug, diff.kind, diff.item_id)
+        url = (
+            urls.town_url(slug)
+            if diff.kind == TOWN_ITEM
+            else urls.item_url(slug, diff.kind, diff.item_id)
+        )
     return {
-        "date": day(change.date), "time": stamp(change.date), "iso": local(change.date).isoformat(),
-        "subject": change.subject, "short": change.short, "sha": change.sha,
-        "action": ACTIONS[action], "kind": KINDS[diff.kind], "name": diff.name, "url": url,
-        "fields": [(field_label(labels, diff.kind, f.field), f.old, f.new)
-                   for f in diff.fields],
-        "major": diff.major, "document_number": diff.document_number,
-        "effective_from": diff.effective_from, "town": change.town_name,
+        "date": day(change.date),
+        "time": stamp(change.date),
+        "iso": local(change.date).isoformat(),
+        "subject": change.subject,
+        "short": change.short,
+        "sha": change.sha,
+        "action": ACTIONS[action],
+        "kind": KINDS[diff.kind],
+        "name": diff.name,
+        "url": url,
+        "fields": [(field_label(labels, diff.kind, f.field), f.old, f.new) for f in diff.fields],
+        "major": diff.major,
+        "document_number": diff.document_number,
+        "effective_from": diff.effective_from,
+        "town": change.town_name,
         "id": f"{change.sha[:12]}-{change.town_code}-{diff.kind}-{diff.item_id}",
     }
 
 
-def item_record(history: History, code: str, item_id: str, labels: Labels, slug: str
-                ) -> dict[str, Any]:
+def item_record(
+    history: History, code: str, item_id: str, labels: Labels, slug: str
+) -> dict[str, Any]:
     """首次发布, 最近更新 (major changes only) and the change list, newest first."""
     changes = history.item(code, item_id)
     first = next((c for c in changes if c.diff.action == "added"), None)
     major = [c for c in changes if c.diff.major]
     return {
-        "complete": history.complete, "known": bool(changes),
+        "complete": history.complete,
+        "known": bool(changes),
         "first": day(first.date) if first else None,
         "updated": day(major[-1].date) if major else None,
         "entries": [change_view(c, labels, slug) for c in reversed(changes)],
@@ -81,8 +99,9 @@ def slug_of_code(overview: Overview) -> dict[str, str]:
     return {t.code: t.slug for t in overview.towns}
 
 
-def commit_groups(changes: Iterable[Change], labels: Labels, slugs: dict[str, str],
-                  limit: int | None = None) -> list[dict[str, Any]]:
+def commit_groups(
+    changes: Iterable[Change], labels: Labels, slugs: dict[str, str], limit: int | None = None
+) -> list[dict[str, Any]]:
     """Changes grouped by commit and town, newest commit first."""
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     for change in changes:
@@ -90,28 +109,47 @@ def commit_groups(changes: Iterable[Change], labels: Labels, slugs: dict[str, st
         slug = slugs.get(change.town_code)
         group = groups.get(key)
         if group is None:
-            group = {"date": day(change.date), "time": stamp(change.date),
-                     "iso": local(change.date).isoformat(), "subject": change.subject,
-                     "short": change.short, "sha": change.sha, "town": change.town_name,
-                     "town_url": urls.town_url(slug) if slug else None,
-                     "timeline_url": timeline_url(slug) if slug else None,
-                     "entries": [], "code": change.town_code}
+            group = {
+                "date": day(change.date),
+                "time": stamp(change.date),
+                "iso": local(change.date).isoformat(),
+                "subject": change.subject,
+                "short": change.short,
+                "sha": change.sha,
+                "town": change.town_name,
+                "town_url": urls.town_url(slug) if slug else None,
+                "timeline_url": timeline_url(slug) if slug else None,
+                "entries": [],
+                "code": change.town_code,
+            }
             groups[key] = group
         group["entries"].append(change_view(change, labels, slug))
-    ordered = sorted(groups.values(), key=lambda g: (g["iso"], g["sha"], g["code"]),
-                     reverse=True)
+    ordered = sorted(groups.values(), key=lambda g: (g["iso"], g["sha"], g["code"]), reverse=True)
     return ordered[:limit] if limit else ordered
 
 
-def feed_context(groups: list[dict[str, Any]], title: str, page_url: str, feed: str,
-                 base_url: str) -> dict[str, Any]:
+def feed_context(
+    groups: list[dict[str, Any]], title: str, page_url: str, feed: str, base_url: str
+) -> dict[str, Any]:
     """What an Atom feed needs; entry ids are stable (commit, town) pairs."""
     updated = groups[0]["iso"] if groups else "1970-01-01T08:00:00+08:00"
-    entries = [dict(g, entry_id=f"{base_url}{feed}#{g['sha'][:12]}-{g['code']}",
-                    link=base_url + (g["timeline_url"] or page_url), html=entry_html(g))
-               for g in groups[:50]]
-    return {"title": title, "id": base_url + feed, "self_url": base_url + feed,
-            "alternate": base_url + page_url, "updated": updated, "entries": entries}
+    entries = [
+        dict(
+            g,
+            entry_id=f"{base_url}{feed}#{g['sha'][:12]}-{g['code']}",
+            link=base_url + (g["timeline_url"] or page_url),
+            html=entry_html(g),
+        )
+        for g in groups[:50]
+    ]
+    return {
+        "title": title,
+        "id": base_url + feed,
+        "self_url": base_url + feed,
+        "alternate": base_url + page_url,
+        "updated": updated,
+        "entries": entries,
+    }
 
 
 def entry_html(group: dict[str, Any]) -> str:
@@ -120,10 +158,12 @@ def entry_html(group: dict[str, Any]) -> str:
     The template escapes this string once more for XML, as ``type="html"`` requires."""
     items = []
     for c in group["entries"][:50]:
-        fields = "".join(f"；{escape(label)}：{escape(old)} → {escape(new)}"
-                         for label, old, new in c["fields"])
-        items.append(f"<li>{escape(c['action'])} {escape(c['kind'])}：{escape(c['name'])}"
-                     f"{fields}</li>")
+        fields = "".join(
+            f"；{escape(label)}：{escape(old)} → {escape(new)}" for label, old, new in c["fields"]
+        )
+        items.append(
+            f"<li>{escape(c['action'])} {escape(c['kind'])}：{escape(c['name'])}{fields}</li>"
+        )
     return "<ul>" + "".join(items) + "</ul>"
 
 

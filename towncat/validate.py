@@ -17,16 +17,34 @@ from .problems import Problem, format_path
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Names that would clash with the site's own pages or with reserved file names on Windows.
-RESERVED = frozenset({
-    "index", "feed", "changes", "data", "search", "assets", "all", "new", "edit",
-    "con", "prn", "aux", "nul", "com1", "com2", "com3", "lpt1", "lpt2", "lpt3",
-})
+RESERVED = frozenset(
+    {
+        "index",
+        "feed",
+        "changes",
+        "data",
+        "search",
+        "assets",
+        "all",
+        "new",
+        "edit",
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        "com1",
+        "com2",
+        "com3",
+        "lpt1",
+        "lpt2",
+        "lpt3",
+    }
+)
 _ITEM_KEYS = {"powers": "powers", "duties": "duties", "institutions": "institutions"}
 _RANGE_FIELDS = (("effective_from", "effective_to"),)
 
 
-def _problem(doc: Document, path: Path_, code: str, message: str, *, key: bool = False
-             ) -> Problem:
+def _problem(doc: Document, path: Path_, code: str, message: str, *, key: bool = False) -> Problem:
     line, col = doc.parsed.position(path, key=key)
     return Problem(doc.source, line, col, code, format_path(path), message)
 
@@ -35,7 +53,8 @@ def validate_catalogue(documents: list[Document]) -> list[Problem]:
     """Every problem that involves more than one field or file."""
     facts = [d for d in documents if d.kind not in LIST_KINDS]
     return validate_facts(facts) + validate_lists(
-        [d for d in documents if d.kind in LIST_KINDS], facts)
+        [d for d in documents if d.kind in LIST_KINDS], facts
+    )
 
 
 def validate_facts(documents: list[Document]) -> list[Problem]:
@@ -76,8 +95,14 @@ def _check_slugs(towns: Iterable[Document]) -> Iterator[Problem]:
         slug = doc.town or ""
         folder = doc.source.rsplit("/", 1)[0]
         if not SLUG.match(slug):
-            yield Problem(folder, 0, 0, "invalid-slug", "",
-                          f"文件夹名“{slug}”只能用小写英文字母、数字和单个连字符，如 maqiao")
+            yield Problem(
+                folder,
+                0,
+                0,
+                "invalid-slug",
+                "",
+                f"文件夹名“{slug}”只能用小写英文字母、数字和单个连字符，如 maqiao",
+            )
         elif slug in RESERVED:
             yield Problem(folder, 0, 0, "reserved-slug", "", f"文件夹名“{slug}”是保留字，请换一个")
 
@@ -87,18 +112,27 @@ def _check_region(region: Document) -> Iterator[Problem]:
     seen: dict[str, set[str]] = {"code": set(), "name": set(), "slug": set()}
     for i, county in enumerate(data["counties"]):
         if not county["code"].startswith(data["code"][:4]):
-            yield _problem(region, ("counties", i, "code"), "code-county-mismatch",
-                           f"区县代码 {county['code']} 不属于 {data['name']}（{data['code']}）")
+            yield _problem(
+                region,
+                ("counties", i, "code"),
+                "code-county-mismatch",
+                f"区县代码 {county['code']} 不属于 {data['name']}（{data['code']}）",
+            )
         for key, values in seen.items():
             if county[key] in values:
-                yield _problem(region, ("counties", i, key), "duplicate-id",
-                               f"区县的 {key} “{county[key]}”重复")
+                yield _problem(
+                    region,
+                    ("counties", i, key),
+                    "duplicate-id",
+                    f"区县的 {key} “{county[key]}”重复",
+                )
             values.add(county[key])
     ids: set[str] = set()
     for i, right in enumerate(data.get("town_rights", ())):
         if right["id"] in ids:
-            yield _problem(region, ("town_rights", i, "id"), "duplicate-id",
-                           f"编号 {right['id']} 重复")
+            yield _problem(
+                region, ("town_rights", i, "id"), "duplicate-id", f"编号 {right['id']} 重复"
+            )
         ids.add(right["id"])
 
 
@@ -109,36 +143,63 @@ def _check_towns(region: Document, towns: list[Document]) -> Iterator[Problem]:
         data = doc.data
         code = data["code"]
         if code in codes:
-            yield _problem(doc, ("code",), "duplicate-town-code",
-                           f"区划代码 {code} 已被 {codes[code].source} 使用")
+            yield _problem(
+                doc,
+                ("code",),
+                "duplicate-town-code",
+                f"区划代码 {code} 已被 {codes[code].source} 使用",
+            )
         codes.setdefault(code, doc)
         county = counties.get(data["county"])
         if county is None:
-            yield _problem(doc, ("county",), "unknown-county",
-                           f"区县“{data['county']}”不在 region.yaml 中；可选："
-                           + "、".join(counties))
+            yield _problem(
+                doc,
+                ("county",),
+                "unknown-county",
+                f"区县“{data['county']}”不在 region.yaml 中；可选：" + "、".join(counties),
+            )
         elif not code.startswith(county["code"]):
-            yield _problem(doc, ("code",), "code-county-mismatch",
-                           f"区划代码 {code} 的前 6 位应为 {data['county']}的代码 {county['code']}")
+            yield _problem(
+                doc,
+                ("code",),
+                "code-county-mismatch",
+                f"区划代码 {code} 的前 6 位应为 {data['county']}的代码 {county['code']}",
+            )
         yield from _check_code_kind(doc)
         if data["sample"] and not data.get("sample_note"):
-            yield _problem(doc, ("sample",), "sample-without-note",
-                           "示例镇街请用 sample_note 说明哪些内容是示例")
+            yield _problem(
+                doc,
+                ("sample",),
+                "sample-without-note",
+                "示例镇街请用 sample_note 说明哪些内容是示例",
+            )
 
 
 def _check_code_kind(doc: Document) -> Iterator[Problem]:
     code, kind = doc.data["code"], doc.data["kind"]
     if not code.endswith("000"):
-        yield _problem(doc, ("code",), "invalid-nbs-code",
-                       f"乡级区划代码的最后 3 位应为 000，实际是 {code[-3:]}")
+        yield _problem(
+            doc,
+            ("code",),
+            "invalid-nbs-code",
+            f"乡级区划代码的最后 3 位应为 000，实际是 {code[-3:]}",
+        )
     part = int(code[6:9])
     expected = "街道" if 1 <= part <= 99 else "镇" if 100 <= part <= 199 else None
     if expected is None:
-        yield _problem(doc, ("code",), "invalid-nbs-code",
-                       f"区划代码第 7–9 位 {code[6:9]} 不是镇街代码（001–099 街道，100–199 镇）")
+        yield _problem(
+            doc,
+            ("code",),
+            "invalid-nbs-code",
+            f"区划代码第 7–9 位 {code[6:9]} 不是镇街代码（001–099 街道，100–199 镇）",
+        )
     elif expected != kind:
-        yield _problem(doc, ("kind",), "code-kind-mismatch",
-                       f"区划代码第 7–9 位是 {code[6:9]}，对应“{expected}”，但 kind 写的是“{kind}”")
+        yield _problem(
+            doc,
+            ("kind",),
+            "code-kind-mismatch",
+            f"区划代码第 7–9 位是 {code[6:9]}，对应“{expected}”，但 kind 写的是“{kind}”",
+        )
 
 
 def _items(doc: Document) -> list[dict[str, Any]]:
@@ -155,8 +216,12 @@ def _check_ids(doc: Document) -> Iterator[Problem]:
             yield _problem(doc, (key, i, "id"), "reserved-id", f"编号“{item_id}”是保留字，请换一个")
         if item_id in first:
             line = doc.parsed.position((key, first[item_id], "id"))[0]
-            yield _problem(doc, (key, i, "id"), "duplicate-id",
-                           f"编号 {item_id} 与第 {line} 行的事项重复；编号在本清单内必须唯一")
+            yield _problem(
+                doc,
+                (key, i, "id"),
+                "duplicate-id",
+                f"编号 {item_id} 与第 {line} 行的事项重复；编号在本清单内必须唯一",
+            )
         first.setdefault(item_id, i)
 
 
@@ -165,8 +230,12 @@ def _check_dates(doc: Document) -> Iterator[Problem]:
     for i, item in enumerate(_items(doc)):
         for start, end in _RANGE_FIELDS:
             if start in item and end in item and item[end] < item[start]:
-                yield _problem(doc, (key, i, end), "date-order",
-                               f"{end} {item[end]} 早于 {start} {item[start]}")
+                yield _problem(
+                    doc,
+                    (key, i, end),
+                    "date-order",
+                    f"{end} {item[end]} 早于 {start} {item[start]}",
+                )
 
 
 def _check_office_refs(doc: Document, offices: Document | None) -> Iterator[Problem]:
@@ -177,16 +246,24 @@ def _check_office_refs(doc: Document, offices: Document | None) -> Iterator[Prob
     where = f"{offices.source}" if offices else "本镇 institutions.yaml（尚未建立）"
     for i, item in enumerate(_items(doc)):
         if item[field] not in known:
-            yield _problem(doc, (doc.kind, i, field), "unknown-office",
-                           f"承办机构编号“{item[field]}”在 {where} 中不存在")
+            yield _problem(
+                doc,
+                (doc.kind, i, field),
+                "unknown-office",
+                f"承办机构编号“{item[field]}”在 {where} 中不存在",
+            )
 
 
 def _check_covered_towns(doc: Document, slugs: set[str]) -> Iterator[Problem]:
     for i, item in enumerate(_items(doc)):
         for j, slug in enumerate(item.get("covers_towns", ())):
             if slug not in slugs:
-                yield _problem(doc, ("institutions", i, "covers_towns", j), "unknown-town",
-                               f"镇街“{slug}”不存在（应为 content/towns/ 下的文件夹名）")
+                yield _problem(
+                    doc,
+                    ("institutions", i, "covers_towns", j),
+                    "unknown-town",
+                    f"镇街“{slug}”不存在（应为 content/towns/ 下的文件夹名）",
+                )
 
 
 def _check_sources(towns: list[Document], lists: list[Document]) -> Iterator[Problem]:
@@ -195,12 +272,19 @@ def _check_sources(towns: list[Document], lists: list[Document]) -> Iterator[Pro
         if doc.town not in official:
             continue
         if not doc.data.get("sources") and not doc.data.get("approval"):
-            yield Problem(doc.source, 1, 1, "missing-sources", "",
-                          "非示例数据的清单应注明来源：请填写 approval 或 sources")
+            yield Problem(
+                doc.source,
+                1,
+                1,
+                "missing-sources",
+                "",
+                "非示例数据的清单应注明来源：请填写 approval 或 sources",
+            )
 
 
-def _check_contacts(lists: list[Document], institutions: dict[str | None, Document]
-                    ) -> Iterator[Problem]:
+def _check_contacts(
+    lists: list[Document], institutions: dict[str | None, Document]
+) -> Iterator[Problem]:
     """Warn where a citizen would find no phone for a power: neither the item nor its office."""
     for doc in lists:
         offices = institutions.get(doc.town)
@@ -210,5 +294,9 @@ def _check_contacts(lists: list[Document], institutions: dict[str | None, Docume
         for i, item in enumerate(_items(doc)):
             office = by_id.get(item["handling_office"])
             if office and not office.get("phone") and not item.get("phones"):
-                yield _problem(doc, ("powers", i, "handling_office"), "no-contact",
-                               f"承办机构 {office['name']} 没有电话，本事项也没有 phones")
+                yield _problem(
+                    doc,
+                    ("powers", i, "handling_office"),
+                    "no-contact",
+                    f"承办机构 {office['name']} 没有电话，本事项也没有 phones",
+                )

@@ -22,8 +22,19 @@ from .summary import Overview, TownSummary
 
 GENERAL_HOTLINE = "12345"
 # The official order of the categories, for counts and ties (never raw code points).
-POWER_TYPES = ["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查",
-               "行政确认", "行政奖励", "行政裁决", "其他行政权力", "公共服务"]
+POWER_TYPES = [
+    "行政许可",
+    "行政处罚",
+    "行政强制",
+    "行政征收",
+    "行政给付",
+    "行政检查",
+    "行政确认",
+    "行政奖励",
+    "行政裁决",
+    "其他行政权力",
+    "公共服务",
+]
 DUTY_KINDS = ["主体责任", "配合责任", "基本履职事项", "配合履职事项", "上级部门收回事项"]
 INSTITUTION_KINDS = ["党政工作机构", "事业单位", "派驻机构", "其他"]
 LIST_TITLES = {"powers": "赋权事项清单", "duties": "职责任务清单", "institutions": "机构设置"}
@@ -57,8 +68,7 @@ class Labels:
 
 def build_labels(schemas: SchemaSet) -> Labels:
     by_kind: dict[str, dict[str, str]] = {}
-    for kind, key in (("powers", "powers"), ("duties", "duties"),
-                      ("institutions", "institutions")):
+    for kind, key in (("powers", "powers"), ("duties", "duties"), ("institutions", "institutions")):
         item = schemas.resolve(schemas.schemas[kind]["properties"][key]["items"])
         by_kind[kind] = {n: p.get("title", n) for n, p in item["properties"].items()}
     town = schemas.schemas["town"]["properties"]
@@ -68,14 +78,20 @@ def build_labels(schemas: SchemaSet) -> Labels:
 
 # -- small shared shapes -------------------------------------------------------------
 
+
 def tel_href(phone: str) -> str:
     return "tel:" + phone.replace("-", "").replace(" ", "")
 
 
 def source_view(source: Source) -> dict[str, Any]:
-    return {"title": source.title, "document_number": source.document_number,
-            "publisher": source.publisher, "url": source.url, "date": source.date,
-            "note": source.note}
+    return {
+        "title": source.title,
+        "document_number": source.document_number,
+        "publisher": source.publisher,
+        "url": source.url,
+        "date": source.date,
+        "note": source.note,
+    }
 
 
 def basis_text(basis: Basis) -> str:
@@ -90,32 +106,55 @@ def office_card(town: Town, office_id: str) -> dict[str, Any]:
     """Where a citizen goes: the office's name, link, address, hours and phone."""
     office = find_office(town, office_id)
     if office is None:
-        return {"name": office_id, "url": None, "address": None, "hours": None,
-                "phone": None, "parent": None}
+        return {
+            "name": office_id,
+            "url": None,
+            "address": None,
+            "hours": None,
+            "phone": None,
+            "parent": None,
+        }
     return {
-        "name": office.name, "url": urls.item_url(town.slug, "institutions", office.id),
-        "address": office.address, "hours": office.hours, "phone": office.phone,
+        "name": office.name,
+        "url": urls.item_url(town.slug, "institutions", office.id),
+        "address": office.address,
+        "hours": office.hours,
+        "phone": office.phone,
         "parent": office.parent_department,
     }
 
 
 def town_ref(town: Town) -> dict[str, Any]:
-    return {"name": town.facts.name, "url": urls.town_url(town.slug), "kind": town.facts.kind,
-            "county": town.facts.county, "slug": town.slug}
+    return {
+        "name": town.facts.name,
+        "url": urls.town_url(town.slug),
+        "kind": town.facts.kind,
+        "county": town.facts.county,
+        "slug": town.slug,
+    }
 
 
 def summary_ref(town: TownSummary) -> dict[str, Any]:
     """The same shape as ``town_ref``, from a town's summary, with its list counts."""
-    return {"name": town.name, "url": urls.town_url(town.slug), "kind": town.kind,
-            "county": town.county, "slug": town.slug, "code": town.code, "sample": town.sample,
-            "counts": {"powers": town.powers, "duties": town.duties,
-                       "institutions": town.institutions}}
+    return {
+        "name": town.name,
+        "url": urls.town_url(town.slug),
+        "kind": town.kind,
+        "county": town.county,
+        "slug": town.slug,
+        "code": town.code,
+        "sample": town.sample,
+        "counts": {"powers": town.powers, "duties": town.duties, "institutions": town.institutions},
+    }
 
 
 def town_crumbs(overview: Overview, town: Town) -> tuple[tuple[str, str], ...]:
     county = overview.county(town.facts.county)
-    return (("首页", urls.HOME), (county.name, urls.county_url(county.slug)),
-            (town.facts.name, urls.town_url(town.slug)))
+    return (
+        ("首页", urls.HOME),
+        (county.name, urls.county_url(county.slug)),
+        (town.facts.name, urls.town_url(town.slug)),
+    )
 
 
 def list_counts(town: Town) -> dict[str, int | None]:
@@ -126,8 +165,9 @@ def list_counts(town: Town) -> dict[str, int | None]:
     }
 
 
-def status_note(status: str, effective_from: str | None, effective_to: str | None,
-                reason: str | None) -> str | None:
+def status_note(
+    status: str, effective_from: str | None, effective_to: str | None, reason: str | None
+) -> str | None:
     """A sentence for items that are not simply in force, else None."""
     if status == STATUS_IN_FORCE:
         return None
@@ -138,8 +178,9 @@ def status_note(status: str, effective_from: str | None, effective_to: str | Non
     return f"本事项{when}{status}。{why}".strip()
 
 
-def count_values(values: Iterator[str] | list[str], order: list[str] | None = None
-                 ) -> list[tuple[str, int]]:
+def count_values(
+    values: Iterator[str] | list[str], order: list[str] | None = None
+) -> list[tuple[str, int]]:
     """(value, count) pairs, in ``order`` when given, else by descending count then value."""
     counts = Counter(values)
     if order is not None:
@@ -151,10 +192,19 @@ def power_rows(town: Town) -> list[dict[str, Any]]:
     rows = []
     for number, power in enumerate(town.powers.items if town.powers else (), start=1):
         office = office_card(town, power.handling_office)
-        rows.append({"number": number, "id": power.id, "name": power.name,
-                     "sub_item": power.sub_item, "type": power.type, "field": power.field or "",
-                     "office": office, "status": power.status,
-                     "url": urls.item_url(town.slug, "powers", power.id)})
+        rows.append(
+            {
+                "number": number,
+                "id": power.id,
+                "name": power.name,
+                "sub_item": power.sub_item,
+                "type": power.type,
+                "field": power.field or "",
+                "office": office,
+                "status": power.status,
+                "url": urls.item_url(town.slug, "powers", power.id),
+            }
+        )
     return rows
 
 
@@ -163,26 +213,41 @@ def duty_rows(town: Town) -> list[dict[str, Any]]:
     for number, duty in enumerate(town.duties.items if town.duties else (), start=1):
         office = office_card(town, duty.lead_office)
         leads = [d.name for d in duty.county_departments if d.role == "主责"]
-        rows.append({"number": number, "id": duty.id, "name": duty.name,
-                     "list_kind": duty.list_kind, "field": duty.field or "", "office": office,
-                     "county_leads": leads, "status": duty.status,
-                     "url": urls.item_url(town.slug, "duties", duty.id)})
+        rows.append(
+            {
+                "number": number,
+                "id": duty.id,
+                "name": duty.name,
+                "list_kind": duty.list_kind,
+                "field": duty.field or "",
+                "office": office,
+                "county_leads": leads,
+                "status": duty.status,
+                "url": urls.item_url(town.slug, "duties", duty.id),
+            }
+        )
     return rows
 
 
 def institution_rows(town: Town) -> list[dict[str, Any]]:
     rows = []
-    for number, office in enumerate(town.institutions.items if town.institutions else (),
-                                    start=1):
+    for number, office in enumerate(town.institutions.items if town.institutions else (), start=1):
         staffing = office.staffing
-        rows.append({"number": number, "id": office.id, "name": office.name,
-                     "kind": office.kind, "slot": office.slot or "",
-                     "parent": office.parent_department or "",
-                     "administrative": staffing.administrative if staffing else None,
-                     "institutional": staffing.institutional if staffing else None,
-                     "leadership": office.leadership.summary if office.leadership else None,
-                     "phone": office.phone,
-                     "url": urls.item_url(town.slug, "institutions", office.id)})
+        rows.append(
+            {
+                "number": number,
+                "id": office.id,
+                "name": office.name,
+                "kind": office.kind,
+                "slot": office.slot or "",
+                "parent": office.parent_department or "",
+                "administrative": staffing.administrative if staffing else None,
+                "institutional": staffing.institutional if staffing else None,
+                "leadership": office.leadership.summary if office.leadership else None,
+                "phone": office.phone,
+                "url": urls.item_url(town.slug, "institutions", office.id),
+            }
+        )
     return rows
 
 
@@ -191,10 +256,16 @@ def handled_by(town: Town, office: Institution) -> dict[str, list[dict[str, Any]
     powers = town.powers.items if town.powers else ()
     duties = town.duties.items if town.duties else ()
     return {
-        "powers": [row for row, power in zip(power_rows(town), powers, strict=True)
-                   if power.handling_office == office.id],
-        "duties": [row for row, duty in zip(duty_rows(town), duties, strict=True)
-                   if duty.lead_office == office.id],
+        "powers": [
+            row
+            for row, power in zip(power_rows(town), powers, strict=True)
+            if power.handling_office == office.id
+        ],
+        "duties": [
+            row
+            for row, duty in zip(duty_rows(town), duties, strict=True)
+            if duty.lead_office == office.id
+        ],
     }
 
 
@@ -210,10 +281,14 @@ def power_fields(power: Power, labels: Labels) -> list[tuple[str, Any]]:
         (labels("powers", "delegation_mode"), power.delegation_mode),
         (labels("powers", "delegation_scope"), power.delegation_scope),
         (labels("powers", "applicants"), "、".join(power.applicants) or None),
-        (labels("powers", "time_limit") + "（法定）",
-         power.time_limit.legal if power.time_limit else None),
-        (labels("powers", "time_limit") + "（承诺）",
-         power.time_limit.promised if power.time_limit else None),
+        (
+            labels("powers", "time_limit") + "（法定）",
+            power.time_limit.legal if power.time_limit else None,
+        ),
+        (
+            labels("powers", "time_limit") + "（承诺）",
+            power.time_limit.promised if power.time_limit else None,
+        ),
         (labels("powers", "fees"), power.fees),
         (labels("powers", "remedies"), power.remedies),
         (labels("powers", "status"), power.status),
@@ -241,8 +316,11 @@ def duty_fields(duty: Duty, labels: Labels) -> list[tuple[str, Any]]:
 
 def institution_fields(office: Institution, labels: Labels) -> list[tuple[str, Any]]:
     staffing = office.staffing
-    posts = "、".join(f"{p.title}{p.count}名" for p in office.leadership.posts) \
-        if office.leadership else ""
+    posts = (
+        "、".join(f"{p.title}{p.count}名" for p in office.leadership.posts)
+        if office.leadership
+        else ""
+    )
     rows: list[tuple[str, Any]] = [
         (labels("institutions", "kind"), office.kind),
         (labels("institutions", "public_service_class"), office.public_service_class),
@@ -255,8 +333,10 @@ def institution_fields(office: Institution, labels: Labels) -> list[tuple[str, A
         ("事业编制", staffing.institutional if staffing else None),
         ("其他编制", staffing.other if staffing else None),
         ("编制说明", staffing.note if staffing else None),
-        (labels("institutions", "leadership"),
-         office.leadership.summary if office.leadership else None),
+        (
+            labels("institutions", "leadership"),
+            office.leadership.summary if office.leadership else None,
+        ),
         ("职位", posts or None),
         (labels("institutions", "established"), office.established),
         ("编号", office.id),

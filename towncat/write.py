@@ -63,8 +63,9 @@ class Staging:
     def __init__(self, output: Path) -> None:
         self.output = output.absolute()
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.", suffix=".tmp",
-                                            dir=self.output.parent))
+        self.folder = Path(
+            tempfile.mkdtemp(prefix=f".{self.output.name}.", suffix=".tmp", dir=self.output.parent)
+        )
         self.paths: set[str] = set()
         self._made: set[Path] = set()
 
@@ -109,14 +110,19 @@ class Staging:
     def __enter__(self) -> Staging:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         if self.folder.exists():
             self.discard()
 
 
-def write_site(output: Path, files: Mapping[str, bytes],
-               before_swap: Callable[[Path], None] | None = None) -> None:
+def write_site(
+    output: Path, files: Mapping[str, bytes], before_swap: Callable[[Path], None] | None = None
+) -> None:
     """Replace ``output`` with ``files`` (and what ``before_swap`` adds to the staging folder);
     on any failure ``output`` is unchanged."""
     check_output_paths(files)
