@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sitefixture import FIXTURE, REPO, copy_fixture
+from sitefixture import REPO, copy_fixture
 
 from towncat.cli import main
 from towncat.config import load_config
@@ -207,8 +207,9 @@ def test_javascript_url_in_a_url_field_is_a_content_error(tmp_path: Path) -> Non
 
 
 def test_output_folder_option_builds_elsewhere(tmp_path: Path) -> None:
-    config = dataclasses.replace(load_config(FIXTURE), output_dir=str(tmp_path / "out"))
-    result = run_build(FIXTURE, config)
+    root = copy_fixture(tmp_path)
+    config = dataclasses.replace(load_config(root), output_dir=str(tmp_path / "out"))
+    result = run_build(root, config, search=False)
     assert result.pages > 10
     assert (tmp_path / "out" / "index.html").is_file()
-    assert not (FIXTURE / "site").exists()
+    assert not (root / "site").exists()
