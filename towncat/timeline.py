@@ -49,6 +49,18 @@ def field_label(labels: Labels, kind: str, name: str) -> str:
         return name
 
 
+def commit_fields(change: Change) -> dict[str, str]:
+    """When and by which record a change was made, as pages show it."""
+    return {
+        "date": day(change.date),
+        "time": stamp(change.date),
+        "iso": local(change.date).isoformat(),
+        "subject": change.subject,
+        "short": change.short,
+        "sha": change.sha,
+    }
+
+
 def change_view(change: Change, labels: Labels, slug: str | None) -> dict[str, Any]:
     diff = change.diff
     action = "restored" if change.restored else diff.action
@@ -60,12 +72,7 @@ def change_view(change: Change, labels: Labels, slug: str | None) -> dict[str, A
             else urls.item_url(slug, diff.kind, diff.item_id)
         )
     return {
-        "date": day(change.date),
-        "time": stamp(change.date),
-        "iso": local(change.date).isoformat(),
-        "subject": change.subject,
-        "short": change.short,
-        "sha": change.sha,
+        **commit_fields(change),
         "action": ACTIONS[action],
         "kind": KINDS[diff.kind],
         "name": diff.name,
@@ -110,12 +117,7 @@ def commit_groups(
         group = groups.get(key)
         if group is None:
             group = {
-                "date": day(change.date),
-                "time": stamp(change.date),
-                "iso": local(change.date).isoformat(),
-                "subject": change.subject,
-                "short": change.short,
-                "sha": change.sha,
+                **commit_fields(change),
                 "town": change.town_name,
                 "town_url": urls.town_url(slug) if slug else None,
                 "timeline_url": timeline_url(slug) if slug else None,
