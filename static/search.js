@@ -73,15 +73,47 @@ async function start() {
 
   let results = [];
   let shown = 0;
-  async function showMore() {
+  let generation = 0; // bumped by every search; stale work checks it and gives up
+  async function showMore(mine = generation) {
     const page = results.slice(shown, shown + PAGE_SIZE);
+    shown += page.length; // reserve this page now, so a second click takes the next one
     const data = await Promise.all(page.map((r) => r.data()));
+    if (mine !== generation) return;
     for (const d of data) list.append(resultNode(d));
-    shown += page.length;
     more.hidden = shown >= results.length;
   }
 
+  // ICU (the browser) and jieba (the index) segment differently. Also search the query
+  // split into single characters (they match the hidden 字 field) and append what that
+  // adds. Then, among the first RERANK: drop pages that lack one of the query's
+  // characters (for a word it does not know Pagefind falls back to words that start like
+  // it, and it ignores characters no page has: 电视 finds every page with 电话), and put
+  // the pages that contain the query itself first (Pagefind's ranking ignores whether
+  // the characters are adjacent).
+  const RERANK = 100;
+  const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+  async function searchAll(term, filters) {
+    const first = (await pagefind.search(term || null, { filters })).results;
+    const compact = term.replace(/\s+/g, "");
+    if (!CJK.test(compact) || [...compact].length < 2) return first;
+    const split = (await pagefind.search([...compact].join(" "), { filters })).results;
+    const seen = new Set(first.map((r) => r.id));
+    const merged = [...first, ...split.filter((r) => !seen.has(r.id))];
+    const head = merged.slice(0, RERANK);
+    const data = await Promise.all(head.map((r) => r.data()));
+    const hasAll = (d) => [...compact].every((c) => !CJK.test(c) || (d.meta["字"] || "").includes(c));
+    const tier = (d) => (d.meta.title || "").includes(compact) ? 0
+      : (d.meta["关键词"] || "").replace(/\s+/g, "").includes(compact) ? 1
+      : d.content.replace(/\u200b/g, "").includes(compact) ? 2 : 3;
+    const ranked = head.map((r, i) => ({ r, d: data[i], t: tier(data[i]), i }))
+      .filter(({ d }) => hasAll(d))
+      .sort((a, b) => a.t - b.t || a.i - b.i)
+      .map(({ r, d }) => ({ ...r, data: async () => d }));
+    return ranked.length ? [...ranked, ...merged.slice(RERANK)] : [];
+  }
+
   async function run(push) {
+    const mine = ++generation;
     const term = input.value.trim();
     const filters = {};
     for (const s of selects) if (s.value) filters[s.dataset.searchFilter] = s.value;
@@ -93,13 +125,14 @@ async function start() {
     more.hidden = true;
     if (!term && !Object.keys(filters).length) { status.textContent = "请输入要办的事，或选择筛选条件。"; return; }
     status.textContent = "正在搜索……";
-    const search = await pagefind.search(term || null, { filters });
-    results = search.results;
+    const found = await searchAll(term, filters);
+    if (mine !== generation) return;
+    results = found;
     shown = 0;
     const label = term ? "“" + term + "”" : "所选条件";
     status.textContent = results.length ? "找到 " + results.length + " 条与" + label + "相关的结果"
       : "没有找到与" + label + "相关的结果。可以换个说法，或减少筛选条件。";
-    await showMore();
+    await showMore(mine);
   }
 
   form.addEventListener("submit", (e) => { e.preventDefault(); run(true); });

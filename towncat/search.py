@@ -23,6 +23,7 @@ from .summary import Overview
 CHARS_MARKER = "<!--search-chars-->"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _TAG = re.compile(r"<[^>]+>")
+_IGNORED = re.compile(r"<(p|div|section)\b[^>]*\bdata-pagefind-ignore\b[^>]*>.*?</\1>", re.DOTALL)
 BUNDLE_ROOT = "pagefind"
 
 
@@ -51,8 +52,10 @@ def plan_bundles(overview: Overview) -> list[Bundle]:
 
 
 def distinct_chars(html: str) -> str:
-    """The distinct Chinese characters of ``html``'s text, in code-point order."""
-    return " ".join(sorted(set(_CJK.findall(_TAG.sub(" ", html)))))
+    """The distinct Chinese characters of ``html``'s indexed text (elements marked
+    ``data-pagefind-ignore`` left out), in code-point order."""
+    text = _TAG.sub(" ", _IGNORED.sub(" ", html))
+    return " ".join(sorted(set(_CJK.findall(text))))
 
 
 def add_search_chars(html: str) -> str:
