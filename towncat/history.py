@@ -19,6 +19,7 @@ from typing import Any
 from .changes import LIST_KINDS, TOWN_ITEM, ItemDiff, TownVersion, build_version, diff_versions
 from .gitlog import BlobReader, Commit, GitError, RepoStatus, read_history, read_status
 from .loader import parse_mapping
+from .memory import collector_paused
 
 
 def _code_fingerprint() -> str:
@@ -215,6 +216,11 @@ def _save_cache(path: Path, cache: _Cache) -> None:
 
 def read_site_history(root: Path, content_dir: str, cache_dir: Path | None) -> History:
     """The history of ``content_dir``; never raises for a missing or odd repository."""
+    with collector_paused():
+        return _read_site_history(root, content_dir, cache_dir)
+
+
+def _read_site_history(root: Path, content_dir: str, cache_dir: Path | None) -> History:
     status = read_status(root, content_dir)
     warnings: list[str] = []
     if not status.in_git:

@@ -108,7 +108,7 @@ def find_text_problems(text: str, source_name: str) -> list[Problem]:
         problems.append(
             Problem(source_name, line, col, code, "", message.format(ord(match.group())))
         )
-    for match in _TAB_INDENT.finditer(text):
+    for match in _TAB_INDENT.finditer(text) if "\t" in text else ():
         line, col = _line_col(text, match.end() - 1)
         problems.append(
             Problem(source_name, line, col, "tab-indent", "", "缩进中有 Tab 字符，请改用空格")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, TypeVar
 
@@ -269,34 +270,31 @@ class Region:
     town_rights_source: Source | None = None
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
+Converter = Callable[[Any], Any]
+_CONVERTERS: dict[type, dict[str, Converter]] = {}
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
-
-
-def _convert(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _converter(hint: Any) -> Converter:
+    """How to turn validated plain data into the field type ``hint``, worked out once."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _convert(inner[0], value)
+        inner = _converter(next(a for a in typing.get_args(hint) if a is not type(None)))
+        return lambda value: None if value is None else inner(value)
     if origin is tuple:
-        (item_hint, _) = typing.get_args(hint)
-        return tuple(_convert(item_hint, v) for v in value)
+        item = _converter(typing.get_args(hint)[0])
+        return lambda value: tuple(item(v) for v in value)
     if isinstance(hint, type) and is_dataclass(hint):
-        return build_record(hint, value)
-    return value
+        return lambda value: build_record(hint, value)
+    return lambda value: value
 
 
 def build_record(cls: type[T], data: dict[str, Any]) -> T:
     """An instance of dataclass ``cls`` from validated data whose keys are its fields."""
-    hints = _hints(cls)
-    return cls(**{k: _convert(hints[k], v) for k, v in data.items()})
+    converters = _CONVERTERS.get(cls)
+    if converters is None:
+        hints = typing.get_type_hints(cls)
+        converters = _CONVERTERS[cls] = {name: _converter(hint) for name, hint in hints.items()}
+    return cls(**{k: converters[k](v) for k, v in data.items()})
 
 
 def record_fields(cls: type) -> list[str]:

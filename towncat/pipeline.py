@@ -24,6 +24,7 @@ from .incremental import (
     render_key,
     save_manifest,
 )
+from .memory import collector_paused
 from .model import Town
 from .pages import editions_page
 from .problems import Problem, count_by_severity
@@ -66,6 +67,11 @@ def check_in_groups(
 
     ``on_group`` receives the towns of each county, and what is known of every town from
     the facts alone, while no error has been found."""
+    with collector_paused():
+        return _check_in_groups(root, config, on_group)
+
+
+def _check_in_groups(root: Path, config: Config, on_group: GroupHandler | None) -> CheckResult:
     schemas = load_schemas(root / config.schema_dir)
     facts = load_facts(root, root / config.content_dir, schemas)
     problems = facts.problems + validate_facts(facts.documents)
