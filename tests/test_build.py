@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sitefixture import REPO, copy_fixture
 
@@ -213,3 +214,32 @@ def test_output_folder_option_builds_elsewhere(tmp_path: Path) -> None:
     assert result.pages > 10
     assert (tmp_path / "out" / "index.html").is_file()
     assert not (root / "site").exists()
+
+
+NAMES = st.text(alphabet=st.sampled_from(list("对擅自占用城市绿化用地的行政处罚审批许可<>&\"'*#1. ")),
+                min_size=1, max_size=30).map(str.strip).filter(bool)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=NAMES, description=NAMES, item_id=st.from_regex(r"[a-z]{1,5}-[0-9]{1,4}",
+                                                            fullmatch=True))
+def test_any_catalogue_rebuilds_byte_identically_inside_site(tmp_path_factory, name: str,
+                                                              description: str,
+                                                              item_id: str) -> None:
+    root = copy_fixture(tmp_path_factory.mktemp("prop"))
+    powers = root / "content" / "towns" / "alpha" / "powers.yaml"
+    text = powers.read_text(encoding="utf-8").replace("id: cf-0001", f"id: {item_id}")
+    text = text.replace("name: 对擅自占用城市绿化用地的行政处罚",
+                        f"name: {json.dumps(name, ensure_ascii=False)}\n"
+                        f"    description: {json.dumps(description, ensure_ascii=False)}")
+    powers.write_text(text, encoding="utf-8")
+    outputs = []
+    for attempt in ("one", "two"):
+        config = dataclasses.replace(load_config(root), output_dir=str(root / attempt),
+                                     cache_dir=str(root / f"cache-{attempt}"))
+        result = run_build(root, config, search=False)
+        assert result.pages, [str(p) for p in result.check.problems]
+        outputs.append(snapshot(root / attempt))
+    assert outputs[0] == outputs[1]
+    for path in outputs[0]:
+        assert (root / "one" / path).resolve().is_relative_to((root / "one").resolve())
