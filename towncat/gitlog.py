@@ -7,7 +7,7 @@ the history stages is pure. Git errors are reported, never swallowed.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -155,10 +155,6 @@ class BlobReader:
         data = stdout.read(int(header[2]))
         stdout.read(1)  # the newline after the content
         return data
-
-    def read_many(self, shas: list[str]) -> Iterator[tuple[str, bytes]]:
-        for sha in shas:
-            yield sha, self.read(sha)
 
     def close(self) -> None:
         if self.process.stdin:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .catalogue import Catalogue
-from .model import County, Region, Town, build_record
+from .model import County, Region, Town
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,3 @@ def summary_from_json(data: dict[str, Any]) -> TownSummary:
     }
     fields["matters"] = tuple(Matter(**m) for m in data["matters"])
     return TownSummary(**fields)
-
-
-def region_from_json(data: dict[str, Any]) -> Region:
-    return build_record(Region, data)
