@@ -187,30 +187,25 @@ def _lists_of(version: TownVersion | None, kind: str) -> dict[str, Any]:
     return {kind: [data for k, data in version.items.values() if k == kind]}
 
 
-@dataclass
-class _Cache:
-    parsed: dict[str, Any] = field(default_factory=dict)
-    commits: dict[str, tuple[list[Change], list[str]]] = field(default_factory=dict)
-
-
-def _load_cache(path: Path, warnings: list[str]) -> _Cache:
+def _load_cache(path: Path, warnings: list[str]) -> dict[str, Any]:
+    """A cache file's mapping; a missing, foreign or corrupt file gives an empty one."""
     if not path.is_file():
-        return _Cache()
+        return {}
     try:
         with path.open("rb") as handle:
-            version, cache = pickle.load(handle)
-        if version == CACHE_VERSION and isinstance(cache, _Cache):
-            return cache
+            version, data = pickle.load(handle)
+        if version == CACHE_VERSION and isinstance(data, dict):
+            return data
     except Exception:  # a corrupt cache is rebuilt, never trusted
         warnings.append(f"历史缓存 {path} 已损坏，已重新生成")
-    return _Cache()
+    return {}
 
 
-def _save_cache(path: Path, cache: _Cache) -> None:
+def _save_cache(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     with temporary.open("wb") as handle:
-        pickle.dump((CACHE_VERSION, cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((CACHE_VERSION, data), handle, protocol=pickle.HIGHEST_PROTOCOL)
     temporary.replace(path)
 
 
@@ -238,12 +233,31 @@ def _read_site_history(root: Path, content_dir: str, cache_dir: Path | None) -> 
         commits = read_history(root, content_dir)
     except GitError as err:
         return History(status, warnings=(*warnings, str(err)))
-    cache_path = cache_dir / "history.pickle" if cache_dir else None
-    cache = _load_cache(cache_path, warnings) if cache_path else _Cache()
-    changes = _replay(root, commits, content_dir, cache, warnings)
-    if cache_path:
-        _save_cache(cache_path, cache)
-    return index_changes(status, changes, warnings)
+    return index_changes(
+        status, _changes(root, commits, content_dir, cache_dir, warnings), warnings
+    )
+
+
+def _changes(
+    root: Path, commits: list[Commit], content_dir: str, cache_dir: Path | None, warnings: list[str]
+) -> list[Change]:
+    """Every commit's changes: from the cache of per-commit changes when it has them all
+    (no blob is read, nothing is written), else by replaying with the parsed-blob cache."""
+    keys = _chain_keys(commits)
+    by_commit = _load_cache(cache_dir / "history.pickle", warnings) if cache_dir else {}
+    if all(k in by_commit for k in keys):
+        changes: list[Change] = []
+        for key in keys:
+            found, found_warnings = by_commit[key]
+            changes += found
+            warnings += found_warnings
+        return changes
+    parsed = _load_cache(cache_dir / "history-blobs.pickle", warnings) if cache_dir else {}
+    changes = _replay(root, commits, keys, content_dir, parsed, by_commit, warnings)
+    if cache_dir:
+        _save_cache(cache_dir / "history.pickle", by_commit)
+        _save_cache(cache_dir / "history-blobs.pickle", parsed)
+    return changes
 
 
 def _chain_keys(commits: list[Commit]) -> list[str]:
@@ -257,23 +271,22 @@ def _chain_keys(commits: list[Commit]) -> list[str]:
 
 
 def _replay(
-    root: Path, commits: list[Commit], content_dir: str, cache: _Cache, warnings: list[str]
+    root: Path,
+    commits: list[Commit],
+    keys: list[str],
+    content_dir: str,
+    parsed: dict[str, Any],
+    by_commit: dict[str, Any],
+    warnings: list[str],
 ) -> list[Change]:
-    """Changes of every commit; a fully cached chain needs no blob at all."""
-    keys = _chain_keys(commits)
+    """Replay every commit oldest first, recording each one's changes in ``by_commit``."""
     changes: list[Change] = []
-    if all(k in cache.commits for k in keys):
-        for key in keys:
-            found, found_warnings = cache.commits[key]
-            changes += found
-            warnings += found_warnings
-        return changes
     with BlobReader(root) as reader:
-        replay = _Replay(reader, cache.parsed)
+        replay = _Replay(reader, parsed)
         for commit, key in zip(commits, keys, strict=True):
             before = len(replay.warnings)
             found = replay.apply(commit, content_dir)
-            cache.commits[key] = (found, replay.warnings[before:])
+            by_commit[key] = (found, replay.warnings[before:])
             changes += found
         warnings += replay.warnings
     return changes
