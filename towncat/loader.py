@@ -116,7 +116,7 @@ def find_text_problems(text: str, source_name: str) -> list[Problem]:
     return problems
 
 
-def parse_yaml(text: str, source_name: str) -> Parsed:
+def parse_yaml(text: str, source_name: str, *, positions: bool = True) -> Parsed:
     """Parse one YAML document strictly. Never raises on bad input."""
     text = text.removeprefix("\ufeff")
     schema = _SCHEMA_LINE.search(text[:2000])
@@ -137,7 +137,7 @@ def parse_yaml(text: str, source_name: str) -> Parsed:
         message = f"YAML 读取错误：{err}"
         parsed.problems.append(Problem(source_name, 0, 0, "yaml-syntax", "", message))
         return parsed
-    _Builder(events, source_name, parsed).build()
+    _Builder(events, source_name, parsed, positions).build()
     return parsed
 
 
@@ -147,7 +147,7 @@ def parse_mapping(raw: bytes, source_name: str) -> dict[str, Any] | None:
     text, _ = decode_bytes(raw, source_name)
     if text is None:
         return None
-    parsed = parse_yaml(text, source_name)
+    parsed = parse_yaml(text, source_name, positions=False)
     return parsed.value if not parsed.problems and isinstance(parsed.value, dict) else None
 
 
@@ -173,12 +173,15 @@ def _mark(event: yaml.Event) -> Position:
 class _Builder:
     """Turns a libyaml event list into plain data, recording positions and problems."""
 
-    def __init__(self, events: list[yaml.Event], source_name: str, parsed: Parsed) -> None:
+    def __init__(
+        self, events: list[yaml.Event], source_name: str, parsed: Parsed, positions: bool
+    ) -> None:
         self.events = events
         self.index = 0
         self.source = source_name
         self.parsed = parsed
         self.too_deep_reported = False
+        self.record = positions  # False for historical versions: nobody asks where things are
 
     def problem(self, event: yaml.Event, code: str, path: Path_, message: str) -> None:
         line, column = _mark(event)
@@ -206,7 +209,8 @@ class _Builder:
         if isinstance(event, yaml.AliasEvent):
             self.problem(event, "anchor-alias", path, f"使用了别名 *{event.anchor}，请直接写出内容")
             return None
-        self.parsed.positions[path] = _mark(event)
+        if self.record:
+            self.parsed.positions[path] = _mark(event)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             self.problem(event, "anchor-alias", path, f"使用了锚点 &{anchor}，请删除")
@@ -260,7 +264,8 @@ class _Builder:
                 continue
             self.index += 1
             key = key_event.value
-            self.parsed.key_positions[(*path, key)] = _mark(key_event)
+            if self.record:
+                self.parsed.key_positions[(*path, key)] = _mark(key_event)
             if key_event.anchor is not None:
                 self.problem(
                     key_event,
