@@ -759,9 +759,10 @@ def warm(content: Path) -> tuple[int, int]:
 def bench_scale(label: str, towns: int, repeat: int, contenders: list[str],
                 args: argparse.Namespace) -> dict[str, Any]:
     root, medium = project(label, towns, args)
-    state = source_state()
     source = (args.towncat_src.resolve() if args.towncat_src else
               REPO if args.live else snapshot_sources(root.parent))
+    state = (f"a snapshot given with --towncat-src (the repository was at {source_state()})"
+             if args.towncat_src else source_state())
     log(f"[{label}] towncat from {source}")
     files, size = warm(root / "content")
     bench = Bench(label, root, source, args)
