@@ -187,14 +187,11 @@ def index_again(root: Path, site: Path, config: Any) -> dict[str, Any]:
     """Time ``index_site`` alone on the built site (the bundles the build planned)."""
     from towncat.pipeline import run_check
     from towncat.search import index_site, plan_bundles
+    from towncat.summary import summarize
 
     check = run_check(root, config)
     assert check.catalogue is not None
-    try:  # plan_bundles takes the town summaries in newer versions, the catalogue before
-        from towncat.summary import summarize
-        bundles = plan_bundles(summarize(check.catalogue))
-    except ImportError:
-        bundles = plan_bundles(check.catalogue)  # type: ignore[arg-type]
+    bundles = plan_bundles(summarize(check.catalogue), config.search_bundle_towns)
     with measured_pagefind() as runs:
         started = time.perf_counter()
         index_site(site, bundles)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from towncat.search import CHARS_MARKER, add_search_chars, distinct_chars
+import pytest
+
+from towncat.config import ConfigError, parse_config
+from towncat.model import County, Region
+from towncat.search import CHARS_MARKER, add_search_chars, distinct_chars, plan_bundles
+from towncat.summary import Overview, TownSummary
 
 
 def test_character_field_lists_distinct_chinese_characters_of_indexed_text() -> None:
@@ -18,3 +23,31 @@ def test_character_field_lists_distinct_chinese_characters_of_indexed_text() -> 
 def test_pages_without_the_marker_are_left_alone() -> None:
     assert add_search_chars("<p>首页</p>") == "<p>首页</p>"
     assert distinct_chars("<p>abc</p>") == ""
+
+
+def _summary(slug: str, county: str, powers: int | None) -> TownSummary:
+    return TownSummary(slug, "", slug, "镇", county, True, powers, None, None, (), (), (), (), ())
+
+
+def test_bundles_split_a_county_into_groups_of_towns_and_never_mix_counties() -> None:
+    region = Region("测试市", "370300", (County("370301", "甲区", "jia"), County("370302", "乙县", "yi")))
+    towns = [_summary(f"a{i}", "甲区", 3) for i in range(5)]
+    towns += [_summary("b0", "乙县", None), _summary("b1", "乙县", 2)]
+    bundles = plan_bundles(Overview(region, tuple(towns)), 2)
+    assert [(b.name, b.towns) for b in bundles] == [
+        ("jia-1", ("a0", "a1")),
+        ("jia-2", ("a2", "a3")),
+        ("jia-3", ("a4",)),
+        ("yi", ("b1",)),  # a town without lists is not indexed; one bundle keeps the slug
+    ]
+    assert [b.path for b in plan_bundles(Overview(region, tuple(towns)), 10)] == [
+        "pagefind/jia/",
+        "pagefind/yi/",
+    ]
+
+
+def test_bundle_size_is_a_positive_whole_number_in_the_configuration() -> None:
+    assert parse_config("search_bundle_towns = 6\n", "towncat.toml").search_bundle_towns == 6
+    for bad in ('"6"', "0", "true", "2.5"):
+        with pytest.raises(ConfigError, match="search_bundle_towns"):
+            parse_config(f"search_bundle_towns = {bad}\n", "towncat.toml")

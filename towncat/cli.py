@@ -16,7 +16,7 @@ from typing import TextIO
 from .config import Config, ConfigError, load_config
 from .editions import diff_editions, render_diff_summary, versions_at, versions_of
 from .gitlog import GitError
-from .pipeline import CheckResult, check_in_groups, run_build
+from .pipeline import CheckResult, check_all, run_build
 from .problems import count_by_severity, format_problem
 from .reference import render_readme
 from .schema import load_schemas
@@ -147,7 +147,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_USAGE
     config = load_config(root)
     if args.command == "check":
-        return report_check(check_in_groups(root, config), args.strict, out)
+        return report_check(check_all(root, config), args.strict, out)
     if args.command == "build":
         return build_command(root, config, args.strict, not args.no_search, out)
     if args.command == "serve":

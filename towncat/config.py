@@ -28,6 +28,7 @@ class Config:
     static_dir: str = "static"
     cache_dir: str = ".towncat-cache"
     edition_tags: str = "edition/*"  # git tags that mark published editions
+    search_bundle_towns: int = 4  # towns per search index bundle (see search.py)
     publisher: str = "本站为非官方的公开信息整理，内容以各级政府公布的文件为准"
 
     @property
@@ -46,7 +47,10 @@ def parse_config(text: str, source: str) -> Config:
     for key, value in data.items():
         if key not in known:
             raise ConfigError(f"{source}: 未知的配置项 {key}；允许：" + "、".join(known))
-        if not isinstance(value, str):
+        if known[key].type in ("int", int):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"{source}: 配置项 {key} 应为正整数")
+        elif not isinstance(value, str):
             raise ConfigError(f"{source}: 配置项 {key} 应为文字")
     config = replace(Config(), **data)
     return with_base_url(config, config.base_url, source)

@@ -46,10 +46,17 @@ def _schema_line_problem(kind: str, parsed: Parsed, source: str) -> list[Problem
 
 
 def load_document(
-    path: Path, kind: str, source: str, town: str | None, schemas: SchemaSet
+    path: Path,
+    kind: str,
+    source: str,
+    town: str | None,
+    schemas: SchemaSet,
+    *,
+    positions: bool = True,
 ) -> tuple[Document, list[Problem]]:
-    """Read, parse and schema-check one file."""
-    parsed = load_yaml_file(path, source)
+    """Read, parse and schema-check one file. Without ``positions``, schema and cross-file
+    problems point at line 1: load again with positions to report them."""
+    parsed = load_yaml_file(path, source, positions=positions)
     problems = list(parsed.problems)
     data: Any = None
     if not problems:
@@ -160,7 +167,7 @@ def load_facts(root: Path, content_dir: Path, schemas: SchemaSet) -> Facts:
 
 
 def load_lists(
-    root: Path, facts: Facts, slugs: Iterable[str], schemas: SchemaSet
+    root: Path, facts: Facts, slugs: Iterable[str], schemas: SchemaSet, *, positions: bool = True
 ) -> tuple[list[Document], list[Problem]]:
     """The list files of the towns ``slugs``, loaded and schema-checked."""
     documents: list[Document] = []
@@ -169,7 +176,9 @@ def load_lists(
         for kind, path in sorted(
             facts.lists.get(slug, {}).items(), key=lambda kv: LIST_KINDS.index(kv[0])
         ):
-            document, found = load_document(path, kind, _display(root, path), slug, schemas)
+            document, found = load_document(
+                path, kind, _display(root, path), slug, schemas, positions=positions
+            )
             documents.append(document)
             problems += found
     return documents, problems

@@ -12,7 +12,7 @@ import json
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -118,20 +118,31 @@ def town_json(town: Town, base_url: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "slug": town.slug,
         "url": base_url + urls.town_url(town.slug),
-        "town": asdict(town.facts),
+        "town": town.facts,
     }
     for kind in LIST_KINDS:
         value = getattr(town, kind)
-        data[kind] = (
-            None
-            if value is None
-            else {"info": asdict(value.info), "items": [asdict(i) for i in value.items]}
-        )
+        data[kind] = None if value is None else {"info": value.info, "items": value.items}
     return data
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _record_fields(record: Any) -> dict[str, Any]:
+    """A model record as a JSON object, its fields in declaration order (``default`` hook)."""
+    cls = type(record)
+    if cls not in _FIELD_NAMES:
+        if not is_dataclass(cls):
+            raise TypeError(f"{cls.__name__} is not JSON serialisable")
+        _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return {name: getattr(record, name) for name in _FIELD_NAMES[cls]}
+
+
 def _json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """Compact JSON (one line; Python's C encoder), records expanded field by field."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_record_fields)
+    return (text + "\n").encode("utf-8")
 
 
 def town_data_files(town: Town, base_url: str) -> dict[str, bytes]:
@@ -180,11 +191,11 @@ def city_data_files(
             if data is not None:
                 yield data
 
-    region = json.dumps(asdict(overview.region), ensure_ascii=False, indent=1)
+    region = _json(overview.region).rstrip(b"\n")
     towns = b",\n".join(part.rstrip(b"\n") for part in town_parts("catalogue.json"))
     yield (
         "data/catalogue.json",
-        (f'{{\n"region": {region},\n"towns": [\n'.encode() + towns + b"\n]\n}\n"),
+        b'{"region":' + region + b',\n"towns":[\n' + towns + b"\n]}\n",
     )
     yield "data/towns.csv", concat_csv(town_parts("town.csv"))
     for kind in LIST_KINDS:

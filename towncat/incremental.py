@@ -15,7 +15,7 @@ import json
 import os
 import pickle
 import subprocess
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +84,20 @@ def input_key(root: Path, config: Config, flags: str) -> str:
     return digest.hexdigest()
 
 
+def source_key(global_key: str, files: list[Path], *parts: Any) -> str:
+    """A digest of what one town is built from: the bytes of its files (in the given
+    order), the build's global key and ``parts`` (its history)."""
+    digest = hashlib.sha1(global_key.encode(), usedforsecurity=False)
+    for path in files:
+        digest.update(path.name.encode() + b"\0")
+        try:
+            digest.update(path.read_bytes() + b"\0")
+        except OSError:  # the check will say why; never reuse
+            digest.update(os.urandom(16))
+    digest.update(pickle.dumps(parts, protocol=5))
+    return digest.hexdigest()
+
+
 def fingerprint(*parts: Any) -> str:
     """A stable digest of plain data and frozen dataclasses."""
     return hashlib.sha1(pickle.dumps(parts, protocol=5), usedforsecurity=False).hexdigest()
@@ -94,6 +108,8 @@ class TownOutput:
     fingerprint: str
     files: list[str]  # output paths, relative to the site
     urls: list[str]  # page URLs, for the sitemap
+    summary: dict[str, Any] | None = None  # the town's summary, so reuse needs no parsing
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # its problems, all warnings
 
 
 @dataclass
@@ -118,9 +134,8 @@ def load_manifest(cache_dir: Path) -> Manifest:
 def save_manifest(cache_dir: Path, manifest: Manifest) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     temporary = cache_dir / (MANIFEST_NAME + ".tmp")
-    temporary.write_text(
-        json.dumps(asdict(manifest), ensure_ascii=False, sort_keys=True), encoding="utf-8"
-    )
+    data = {**vars(manifest), "towns": {k: vars(v) for k, v in manifest.towns.items()}}
+    temporary.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     temporary.replace(cache_dir / MANIFEST_NAME)
 
 

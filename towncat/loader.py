@@ -151,8 +151,9 @@ def parse_mapping(raw: bytes, source_name: str) -> dict[str, Any] | None:
     return parsed.value if not parsed.problems and isinstance(parsed.value, dict) else None
 
 
-def load_yaml_file(path: Path, source_name: str) -> Parsed:
-    """Read ``path`` and parse it; ``source_name`` is how problems name the file."""
+def load_yaml_file(path: Path, source_name: str, *, positions: bool = True) -> Parsed:
+    """Read ``path`` and parse it; ``source_name`` is how problems name the file. Without
+    ``positions`` only the loader's own problems say where they are (see ``parse_yaml``)."""
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -161,7 +162,7 @@ def load_yaml_file(path: Path, source_name: str) -> Parsed:
     text, problems = decode_bytes(raw, source_name)
     if text is None:
         return Parsed(None, problems=problems)
-    return parse_yaml(text, source_name)
+    return parse_yaml(text, source_name, positions=positions)
 
 
 def _mark(event: yaml.Event) -> Position:

@@ -66,7 +66,7 @@ def build_pages(
     yield overview_pages.overview_page(overview)
     yield overview_pages.compare_page(overview)
     yield data_page(overview)
-    yield search_page(overview, searchable)
+    yield search_page(overview, config.search_bundle_towns if searchable else 0)
     yield not_found_page()
 
 
@@ -137,8 +137,10 @@ def build_town_pages(
         yield with_record(power_page(overview, town, power, config, labels), record(power.id))
     for duty in town.duties.items if town.duties else ():
         yield with_record(duty_page(overview, town, duty, labels), record(duty.id))
+    handles = handled_by(town)
     for office in town.institutions.items if town.institutions else ():
-        yield with_record(office_page(overview, town, office, config, labels), record(office.id))
+        page = office_page(overview, town, office, config, labels, handles[office.id])
+        yield with_record(page, record(office.id))
     yield from withdrawn_pages(overview, town, history, labels)
 
 
@@ -464,15 +466,21 @@ def duty_page(overview: Overview, town: Town, duty: Duty, labels: Labels) -> Pag
 
 
 def office_page(
-    overview: Overview, town: Town, office: Institution, config: Config, labels: Labels
+    overview: Overview,
+    town: Town,
+    office: Institution,
+    config: Config,
+    labels: Labels,
+    handles: dict[str, list[dict[str, Any]]],
 ) -> Page:
+    """An office: where it is, how to reach it, and the powers and duties it handles."""
     url = urls.item_url(town.slug, "institutions", office.id)
     context = {
         "town": town_ref(town),
         "item": office,
         "fields": institution_fields(office, labels),
         "description": markdown_or_none(office.description),
-        "handles": handled_by(town, office),
+        "handles": handles,
         "covers": [summary_ref(overview.by_slug()[s]) for s in office.covers_towns],
         "sources": [source_view(s) for s in office.sources],
         "hotline": GENERAL_HOTLINE,
@@ -516,9 +524,10 @@ def data_page(overview: Overview) -> Page:
     )
 
 
-def search_page(overview: Overview, searchable: bool = True) -> Page:
+def search_page(overview: Overview, towns_per_bundle: int) -> Page:
+    """The search page; without bundles (``towns_per_bundle`` 0) it says search is off."""
     filters = ["区县", "镇街", "类别", "事项类型", "承办机构"]
-    bundles = [b.path for b in plan_bundles(overview)] if searchable else []
+    bundles = [b.path for b in plan_bundles(overview, towns_per_bundle)] if towns_per_bundle else []
     context = {"bundles": bundles, "filters": filters}
     return Page(
         urls.SEARCH,

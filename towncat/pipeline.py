@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import urls
-from .catalogue import Catalogue, build_catalogue, build_towns
+from .catalogue import Catalogue, build_catalogue
 from .changes import TownVersion
 from .config import Config
-from .content import load_content, load_facts, load_lists
+from .content import load_content, load_facts
 from .editions import EditionRef, find_editions, materialize, read_tree, versions_of
 from .history import History, read_site_history
 from .incremental import (
@@ -23,9 +23,9 @@ from .incremental import (
     load_manifest,
     render_key,
     save_manifest,
+    source_key,
 )
 from .memory import collector_paused
-from .model import Town
 from .pages import editions_page
 from .problems import Problem, count_by_severity
 from .render import make_environment
@@ -37,12 +37,10 @@ from .site import (
     navigation,
     render_aggregates,
     render_html,
-    render_site,
-    render_towns,
-    town_key,
 )
-from .summary import Overview, TownSummary, summarize, summarize_town
-from .validate import validate_catalogue, validate_facts, validate_lists
+from .summary import Overview, summarize
+from .townwork import TownResult, TownWork, process_towns
+from .validate import validate_catalogue, validate_facts
 from .views import build_labels
 from .write import Staging
 
@@ -57,55 +55,62 @@ class CheckResult:
         return count_by_severity(self.problems, strict=strict)[0] > 0
 
 
-GroupHandler = Callable[[tuple[Town, ...], Overview], None]
+JobStarter = Callable[[Overview], SiteJob]
 
 
-def check_in_groups(
-    root: Path, config: Config, on_group: GroupHandler | None = None
-) -> CheckResult:
-    """Check everything one county at a time, so memory holds one county's lists at most.
-
-    ``on_group`` receives the towns of each county, and what is known of every town from
-    the facts alone, while no error has been found."""
-    with collector_paused():
-        return _check_in_groups(root, config, on_group)
+def check_all(root: Path, config: Config) -> CheckResult:
+    """Check everything, one town per task in parallel; memory holds a town's lists at most."""
+    return check_and_render(root, config)[0]
 
 
-def _check_in_groups(root: Path, config: Config, on_group: GroupHandler | None) -> CheckResult:
+def check_and_render(
+    root: Path,
+    config: Config,
+    start: JobStarter | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    only: frozenset[str] | None = None,
+) -> tuple[CheckResult, dict[str, TownResult]]:
+    """Check every town (or the towns ``only``) and, when ``start`` gives a job because the
+    facts are clean, render each clean town as it is checked. Pages written before an
+    error is found elsewhere are in a staging folder that is then thrown away."""
     schemas = load_schemas(root / config.schema_dir)
-    facts = load_facts(root, root / config.content_dir, schemas)
+    with collector_paused():
+        facts = load_facts(root, root / config.content_dir, schemas)
     problems = facts.problems + validate_facts(facts.documents)
     if not facts.documents:
-        return CheckResult(sorted(problems), None)
+        return CheckResult(sorted(problems), None), {}
     light = None if count_by_severity(problems)[0] else build_catalogue(facts.documents)
     everyone = summarize(light) if light else None
-    summaries: list[TownSummary] = []
-    for slugs in _groups(light, sorted(facts.lists)):
-        documents, found = load_lists(root, facts, slugs, schemas)
-        problems += found + validate_lists(documents, facts.documents)
-        if count_by_severity(problems)[0] or everyone is None:
-            continue  # keep checking the other towns; nothing more is built
-        towns = build_towns(facts.documents, documents, slugs)
-        summaries += [summarize_town(t) for t in towns]
-        if on_group is not None:
-            on_group(towns, everyone)
+    job = start(everyone) if start is not None and everyone is not None else None
+    work = TownWork(root, facts, schemas, job, build=everyone is not None)
+    slugs = sorted(s for s in facts.lists if only is None or s in only)
+    codes = {t.slug: t.code for t in everyone.towns} if everyone else {}
+    tasks = [(slug, _town_key(work, slug, codes.get(slug))) for slug in slugs]
+    results = {}
+    for result in process_towns(work, tasks, progress):
+        problems += result.problems
+        results[result.slug] = result
     problems.sort()
     if count_by_severity(problems)[0]:
-        return CheckResult(problems, None)
-    assert light is not None
-    order = {t.slug: i for i, t in enumerate(light.towns)}
-    overview = Overview(light.region, tuple(sorted(summaries, key=lambda t: order[t.slug])))
-    return CheckResult(problems, None, overview)
+        return CheckResult(problems, None), results
+    assert everyone is not None
+    summaries = []
+    for town in everyone.towns:  # the light summary of a town whose lists were not read
+        checked = results[town.slug].summary if town.slug in results else None
+        summaries.append(checked or town)
+    return CheckResult(problems, None, Overview(everyone.region, tuple(summaries))), results
 
 
-def _groups(light: Catalogue | None, slugs: list[str], size: int = 20) -> Iterator[list[str]]:
-    """Towns by county when the facts are valid, else in fixed-size batches of folders."""
-    if light is None:
-        for start in range(0, len(slugs), size):
-            yield slugs[start : start + size]
-        return
-    for county in light.region.counties:
-        yield [t.slug for t in light.towns_in(county.name)]
+def _town_key(work: TownWork, slug: str, code: str | None) -> str:
+    """What the town's pages depend on besides the job's global key; "" when not rendering."""
+    if work.job is None or code is None:
+        return ""
+    folder = work.root / work.job.config.content_dir / "towns" / slug
+    files = [
+        folder / "town.yaml",
+        *(work.facts.lists[slug][k] for k in sorted(work.facts.lists[slug])),
+    ]
+    return source_key(work.job.global_key, files, work.job.history.town(code))
 
 
 def run_check(root: Path, config: Config, only: frozenset[str] | None = None) -> CheckResult:
@@ -150,38 +155,33 @@ def run_build(
     history = read_site_history(root, config.content_dir, cache)
     global_key = render_key(root, config)
     new = Manifest(inputs=inputs)
-    town_keys: dict[str, str] = {}
-    reused = 0
     with Staging(output) as staging:
 
-        def render_group(towns: tuple[Town, ...], everyone: Overview) -> None:
-            nonlocal reused
-            job = make_job(
+        def start(everyone: Overview) -> SiteJob:
+            return make_job(
                 root,
                 config,
-                towns,
                 everyone,
                 history,
                 staging.folder,
                 "",
                 manifest.towns,
                 global_key,
+                search=search,
             )
-            for slug, town_output, was_reused in render_towns(job, None):
-                staging.record(town_output.files)
-                new.towns[slug] = town_output
-                reused += was_reused
-            town_keys.update({t.slug: town_key(job, t) for t in towns})
-            if progress is not None:
-                progress(len(new.towns), len(everyone.towns))
 
-        check = check_in_groups(root, config, render_group)
+        check, towns = check_and_render(root, config, start, progress)
         if check.overview is None or check.failed(strict=strict):
             return BuildResult(check)
         if strict and history.status.shallow:
             return BuildResult(check, warnings=(*history.warnings, "--strict：浅克隆不能用于发布"))
         overview = check.overview
-        job = make_job(root, config, (), overview, history, staging.folder, "", {}, global_key)
+        for town in towns.values():
+            assert town.output is not None
+            staging.record(town.output.files)
+            new.towns[town.slug] = town.output
+        reused = sum(t.reused for t in towns.values())
+        job = start(overview)
         town_urls = [u for t in overview.towns for u in new.towns[t.slug].urls]
         pages = render_aggregates(job, staging, town_urls, search=search) + len(town_urls)
         warnings = [
@@ -189,7 +189,9 @@ def run_build(
             *render_editions(root, config, history, staging, manifest, new, global_key),
         ]
         if search:
-            new.bundles = index_bundles(job, staging, plan_bundles(overview), manifest, town_keys)
+            town_keys = {slug: t.fingerprint for slug, t in new.towns.items()}
+            bundles = plan_bundles(overview, config.search_bundle_towns)
+            new.bundles = index_bundles(job, staging, bundles, manifest, town_keys)
         staging.commit()
     result = BuildResult(
         check, pages, len(staging.paths), tuple(warnings), len(overview.towns), reused
@@ -257,6 +259,24 @@ def render_editions(
         return []
     editions, warnings = find_editions(root, config.edition_tags)
     built: list[tuple[EditionRef, dict[str, TownVersion]]] = []
+
+    def _edition_job(snapshot: Config, edition: EditionRef) -> JobStarter:
+        def start(everyone: Overview) -> SiteJob:
+            return make_job(
+                root,
+                snapshot,
+                everyone,
+                History(history.status),
+                staging.folder,
+                edition.prefix,
+                previous.towns,
+                global_key,
+                edition,
+                search=False,
+            )
+
+        return start
+
     for edition in editions:
         with tempfile.TemporaryDirectory(prefix="towncat-edition-") as folder:
             materialize(root, read_tree(root, edition.sha, config.content_dir), Path(folder))
@@ -265,23 +285,18 @@ def render_editions(
                 content_dir=str(Path(folder) / config.content_dir),
                 base_url=config.base_url + edition.prefix,
             )
-            check = run_check(root, snapshot)
-            if check.catalogue is None:
+            check, towns = check_and_render(root, snapshot, _edition_job(snapshot, edition))
+            if check.overview is None:  # drop what was rendered before the error was found
+                shutil.rmtree(staging.folder / edition.prefix, ignore_errors=True)
                 warnings.append(f"版本 {edition.tag} 的内容不符合现行格式，未生成快照")
                 continue
-            job = make_job(
-                root,
-                snapshot,
-                check.catalogue.towns,
-                summarize(check.catalogue),
-                History(history.status),
-                staging.folder,
-                edition.prefix,
-                previous.towns,
-                global_key,
-                edition,
-            )
-            new.towns.update(render_site(job, staging, edition).towns)
+            for town in towns.values():
+                assert town.output is not None
+                staging.record(town.output.files)
+                new.towns[edition.prefix + town.slug] = town.output
+            town_urls = [u for t in towns.values() if t.output for u in t.output.urls]
+            job = _edition_job(snapshot, edition)(check.overview)
+            render_aggregates(job, staging, town_urls, edition, search=False)
             built.append((edition, versions_of(Path(folder), config.content_dir)))
     if built:
         page = editions_page(built, build_labels(load_schemas(root / config.schema_dir)))

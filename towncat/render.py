@@ -23,6 +23,7 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build renders with one set of templates
     )
     env.filters["tel"] = tel_href
     env.filters["json_ld"] = render_json_ld

@@ -7,6 +7,9 @@ http/https/mailto/tel links survive.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import markdown
 import nh3
 from markupsafe import Markup
@@ -51,8 +54,42 @@ def _converter() -> markdown.Markdown:
 _CONVERTER = _converter()
 
 
+# One line with no character Markdown or HTML gives a meaning to (ASCII punctuation,
+# control characters, any whitespace but single inner spaces): its HTML is one paragraph
+# of the text as it is. Most descriptions in real catalogues are plain Chinese sentences.
+_PLAIN_CHARS = r"[^\s\x00-\x20\x7f\\`*_{}\[\]<>()#+\-.!|&~=:/@'\"$%^;,?]+"
+_PLAIN_LINE = re.compile(f"{_PLAIN_CHARS}(?: {_PLAIN_CHARS})*")
+
+
+# A numbered list of such lines ("1. 按要求报送……；" on each line), the usual form of a
+# duty's content: one ``ol`` that starts at the first number, one ``li`` per line.
+_LIST_LINE = re.compile(f"(0|[1-9][0-9]{{0,8}})\\. ({_PLAIN_CHARS}(?: {_PLAIN_CHARS})*)")
+
+
 def render_markdown(text: str) -> Markup:
-    """Safe HTML for ``text``; headings are shifted down so a page keeps one ``h1``."""
+    """Safe HTML for ``text``; headings are shifted down so a page keeps one ``h1``.
+    The two shortcuts give what the full pipeline gives (tested), only faster."""
+    if _PLAIN_LINE.fullmatch(text):
+        return Markup(f"<p>{text}</p>")
+    return _numbered_list(text) or _render(text)
+
+
+def _numbered_list(text: str) -> Markup | None:
+    items: list[str] = []
+    start = ""
+    for line in text.split("\n"):
+        match = _LIST_LINE.fullmatch(line)
+        if match is None:
+            return None
+        if not items:
+            start = "" if match.group(1) == "1" else f' start="{match.group(1)}"'
+        items.append(f"<li>{match.group(2)}</li>\n")
+    return Markup(f"<ol{start}>\n{''.join(items)}</ol>")
+
+
+@lru_cache(maxsize=4096)
+def _render(text: str) -> Markup:
+    """The full pipeline; catalogues repeat the same texts across towns, so it is cached."""
     html = _CONVERTER.reset().convert(text)
     clean = nh3.clean(
         html,

@@ -21,11 +21,11 @@ from typing import Any
 from .config import Config
 from .history import read_site_history
 from .incremental import TownOutput, input_key, render_key
-from .pipeline import BuildResult, CheckResult, run_check
+from .pipeline import BuildResult, CheckResult, check_and_render, run_check
 from .problems import Problem
 from .search import index_site, plan_bundles
-from .site import make_job, render_aggregates, render_towns
-from .summary import Overview, summarize, summary_from_json, summary_to_json
+from .site import SiteJob, make_job, render_aggregates
+from .summary import Overview, summary_from_json, summary_to_json
 from .write import Staging
 
 SHARD_MANIFEST = ".towncat-shard.json"
@@ -61,23 +61,35 @@ def run_shard(
     if light.catalogue is None:
         return BuildResult(light)
     slugs = county_towns(light, counties)
-    check = run_check(root, config, only=slugs)
-    if check.catalogue is None:
-        return BuildResult(check)
     history = read_site_history(root, config.content_dir, root / config.cache_dir)
-    towns = tuple(t for t in check.catalogue.towns if t.slug in slugs)
-    overview = summarize(check.catalogue)
-    mine = Overview(overview.region, tuple(t for t in overview.towns if t.slug in slugs))
     outputs: dict[str, TownOutput] = {}
     with Staging(output) as staging:
-        job = make_job(
-            root, config, towns, overview, history, staging.folder, "", {}, render_key(root, config)
+
+        def start(everyone: Overview) -> SiteJob:
+            return make_job(
+                root,
+                config,
+                everyone,
+                history,
+                staging.folder,
+                "",
+                {},
+                render_key(root, config),
+                search=search,
+            )
+
+        check, towns = check_and_render(root, config, start, progress, only=slugs)
+        if check.overview is None:
+            return BuildResult(check)
+        for slug, town in sorted(towns.items()):
+            assert town.output is not None
+            staging.record(town.output.files)
+            outputs[slug] = town.output
+        mine = Overview(
+            check.overview.region, tuple(t for t in check.overview.towns if t.slug in slugs)
         )
-        for slug, town_output, _ in render_towns(job, progress):
-            staging.record(town_output.files)
-            outputs[slug] = town_output
         if search:
-            index_site(staging.folder, plan_bundles(mine))
+            index_site(staging.folder, plan_bundles(mine, config.search_bundle_towns))
         manifest = {
             "inputs": input_key(root, config, SHARD_FLAGS),
             "counties": counties,
@@ -90,7 +102,7 @@ def run_shard(
         )
         staging.commit()
     pages = sum(len(o.urls) for o in outputs.values())
-    return BuildResult(check, pages, len(staging.paths), history.warnings, len(towns))
+    return BuildResult(check, pages, len(staging.paths), history.warnings, len(outputs))
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
@@ -153,7 +165,7 @@ def run_assemble(root: Path, config: Config, folders: list[Path]) -> BuildResult
                     copy_function=_hard_link,
                 )
         job = make_job(
-            root, config, (), overview, history, staging.folder, "", {}, render_key(root, config)
+            root, config, overview, history, staging.folder, "", {}, render_key(root, config)
         )
         pages = render_aggregates(job, staging, town_urls, search=searchable) + len(town_urls)
         staging.commit()

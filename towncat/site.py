@@ -1,18 +1,16 @@
-"""Rendering the whole site into a staging folder: towns in parallel, unchanged towns reused.
+"""Rendering into a staging folder: one town's pages, or the pages that aggregate towns.
 
-Town pages are independent, so they are rendered by worker processes (forked,
-sharing the loaded towns) that write straight into the staging folder; the
-parent renders the pages that aggregate towns (home, counties, overview,
-comparison, changes, feeds, data downloads, sitemap). A town whose fingerprint
-matches the last build's is not rendered again: its files are hard-linked from
-the previous output, which gives exactly the bytes a clean build would write.
+``write_town`` renders one town's pages and downloads (in a worker process, see
+``townwork``); ``link_town`` reuses them from the previous output instead, which
+gives exactly the bytes a clean build would write. The parent renders the pages
+that aggregate towns (home, counties, overview, comparison, changes, feeds, data
+downloads, sitemap) from the towns' summaries.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,18 +22,16 @@ from .config import Config
 from .datafiles import city_data_files, town_data_files
 from .editions import EditionRef
 from .history import History
-from .incremental import TownOutput, can_reuse, fingerprint
+from .incremental import TownOutput, fingerprint
 from .model import Town
 from .pages import build_pages, build_town_pages
 from .render import make_environment, render_page, render_robots, render_sitemap
 from .schema import load_schemas
-from .search import add_search_chars
+from .search import CHARS_MARKER, add_search_chars
 from .summary import Overview
 from .timeline import commit_groups, day, feed_context, feed_url, slug_of_code, timeline_url
 from .views import Labels, Page, build_labels
 from .write import Staging, write_file
-
-PARALLEL_FROM = 8  # towns; below this a worker pool costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -44,7 +40,6 @@ class SiteJob:
 
     root: Path
     config: Config
-    towns: tuple[Town, ...]  # the towns this job renders (all, or one shard's)
     overview: Overview  # every town's summary, for the pages that aggregate towns
     history: History
     labels: Labels
@@ -55,100 +50,44 @@ class SiteJob:
     previous: dict[str, TownOutput]
     global_key: str
     env: jinja2.Environment
+    search: bool = True  # pages get the hidden 字 field only when they will be indexed
 
 
-_JOB: SiteJob | None = None  # the job of the running pool, inherited by forked workers
-
-
-def render_html(env: jinja2.Environment, page: Page, config: Config, nav: dict[str, Any]) -> bytes:
+def render_html(
+    env: jinja2.Environment,
+    page: Page,
+    config: Config,
+    nav: dict[str, Any],
+    *,
+    search: bool = True,
+) -> bytes:
     html = render_page(env, page, config, nav)
-    if page.search_record is not None:
-        html = add_search_chars(html)
+    if page.search_record is not None:  # the field only matters to pages that are indexed
+        html = add_search_chars(html) if search else html.replace(CHARS_MARKER, "", 1)
     return html.encode("utf-8")
 
 
-def town_key(job: SiteJob, town: Town) -> str:
-    return fingerprint(job.global_key, town, job.history.town(town.facts.code))
-
-
-def render_town(job: SiteJob, town: Town) -> tuple[str, TownOutput, bool]:
-    """Write one town's pages into the staging folder; (slug, output, reused)."""
-    key = town_key(job, town)
-    previous = job.previous.get(job.prefix + town.slug)
-    if can_reuse(previous, key, job.previous_output) and previous is not None:
-        for path in previous.files:
-            target = job.folder / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(job.previous_output / path, target)
-        return town.slug, previous, True
-    env = job.env
+def write_town(job: SiteJob, town: Town, key: str) -> TownOutput:
+    """Render one town's pages and downloads into the staging folder."""
     files, page_urls = [], []
     for page in build_town_pages(job.overview, town, job.config, job.labels, job.history):
         path = job.prefix + urls.output_path(page.url)
-        write_file(job.folder, path, render_html(env, page, job.config, job.nav))
+        html = render_html(job.env, page, job.config, job.nav, search=job.search)
+        write_file(job.folder, path, html)
         files.append(path)
         page_urls.append(page.url)
     for path, data in town_data_files(town, job.config.base_url).items():
         write_file(job.folder, job.prefix + path, data)
         files.append(job.prefix + path)
-    return town.slug, TownOutput(key, files, page_urls), False
+    return TownOutput(key, files, page_urls)
 
 
-def _render_town_in_worker(index: int) -> tuple[str, TownOutput, bool]:
-    assert _JOB is not None
-    return render_town(_JOB, _JOB.towns[index])
-
-
-def render_towns(
-    job: SiteJob, progress: Callable[[int, int], None] | None
-) -> Iterator[tuple[str, TownOutput, bool]]:
-    """Every town, in parallel when it pays off; results in no particular order."""
-    global _JOB
-    towns = job.towns
-    workers = min(os.cpu_count() or 1, 4)
-    if len(towns) < PARALLEL_FROM or workers < 2:
-        results: Iterator[tuple[str, TownOutput, bool]] = (render_town(job, t) for t in towns)
-    else:
-        _JOB = job
-        pool = multiprocessing.get_context("fork").Pool(workers)
-        results = pool.imap_unordered(_render_town_in_worker, range(len(towns)))
-    try:
-        for done, result in enumerate(results, start=1):
-            if progress is not None:
-                progress(done, len(towns))
-            yield result
-    finally:
-        if _JOB is not None:
-            pool.close()
-            pool.join()
-            _JOB = None
-
-
-@dataclass(frozen=True)
-class SiteOutput:
-    pages: int
-    towns: dict[str, TownOutput]  # key: prefix + slug
-    reused: int  # towns whose files came from the previous build
-
-
-def render_site(
-    job: SiteJob,
-    staging: Staging,
-    edition: EditionRef | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    search: bool = True,
-) -> SiteOutput:
-    """Town pages (in workers), then every page and file that aggregates towns."""
-    town_outputs: dict[str, TownOutput] = {}
-    reused = 0
-    for slug, output, was_reused in render_towns(job, progress):
-        staging.record(output.files)
-        town_outputs[job.prefix + slug] = output
-        reused += was_reused
-    pages = render_aggregates(
-        job, staging, [u for o in town_outputs.values() for u in o.urls], edition, search
-    )
-    return SiteOutput(pages + sum(len(o.urls) for o in town_outputs.values()), town_outputs, reused)
+def link_town(job: SiteJob, previous: TownOutput) -> None:
+    """Hard-link a town's files from the previous output: the bytes a clean build writes."""
+    for path in previous.files:
+        target = job.folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(job.previous_output / path, target)
 
 
 def render_aggregates(
@@ -167,9 +106,8 @@ def render_aggregates(
         )
     )
     for page in other:
-        staging.add(
-            job.prefix + urls.output_path(page.url), render_html(env, page, job.config, job.nav)
-        )
+        html = render_html(env, page, job.config, job.nav, search=search and edition is None)
+        staging.add(job.prefix + urls.output_path(page.url), html)
 
     def read(path: str) -> bytes | None:
         file = staging.folder / (job.prefix + path)
@@ -191,7 +129,6 @@ def render_aggregates(
 def make_job(
     root: Path,
     config: Config,
-    towns: tuple[Town, ...],
     overview: Overview,
     history: History,
     folder: Path,
@@ -199,12 +136,15 @@ def make_job(
     previous: dict[str, TownOutput],
     global_key: str,
     edition: EditionRef | None = None,
+    *,
+    search: bool = True,
 ) -> SiteJob:
     labels = build_labels(load_schemas(root / config.schema_dir))
     nav = navigation(history, edition)
     key = fingerprint(
         global_key,
         prefix,
+        search,
         config,
         overview.region,
         nav,
@@ -213,7 +153,6 @@ def make_job(
     return SiteJob(
         root,
         config,
-        towns,
         overview,
         history,
         labels,
@@ -224,6 +163,7 @@ def make_job(
         previous,
         key,
         make_environment(root / config.template_dir),
+        search,
     )
 
 

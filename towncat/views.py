@@ -251,22 +251,21 @@ def institution_rows(town: Town) -> list[dict[str, Any]]:
     return rows
 
 
-def handled_by(town: Town, office: Institution) -> dict[str, list[dict[str, Any]]]:
-    """The rows of the powers and duties that ``office`` handles."""
+def handled_by(town: Town) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """For each office id, the rows of the powers and duties it handles (one pass)."""
+    handles: dict[str, dict[str, list[dict[str, Any]]]] = {
+        o.id: {"powers": [], "duties": []}
+        for o in (town.institutions.items if town.institutions else ())
+    }
     powers = town.powers.items if town.powers else ()
     duties = town.duties.items if town.duties else ()
-    return {
-        "powers": [
-            row
-            for row, power in zip(power_rows(town), powers, strict=True)
-            if power.handling_office == office.id
-        ],
-        "duties": [
-            row
-            for row, duty in zip(duty_rows(town), duties, strict=True)
-            if duty.lead_office == office.id
-        ],
-    }
+    for row, power in zip(power_rows(town), powers, strict=True):
+        if power.handling_office in handles:
+            handles[power.handling_office]["powers"].append(row)
+    for row, duty in zip(duty_rows(town), duties, strict=True):
+        if duty.lead_office in handles:
+            handles[duty.lead_office]["duties"].append(row)
+    return handles
 
 
 def power_fields(power: Power, labels: Labels) -> list[tuple[str, Any]]:
