@@ -120,3 +120,16 @@ def test_search_bundle_of_an_unchanged_county_is_reused(tmp_path: Path) -> None:
     build(root, "--strict")  # other flags: a new build, same towns → bundle reused as is
     assert bundle.read_bytes() == third
     assert first  # (the first index existed)
+
+
+def test_a_reused_towns_warnings_are_still_reported(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    edit(root / "content/towns/alpha/institutions.yaml", "    phone: 0533-0000102\n", "")
+    first = build(root, "--no-search")
+    warning = next(line for line in first.splitlines() if "[no-contact]" in line)
+    assert warning.startswith("content/towns/alpha/powers.yaml:11:")  # read again with positions
+    beta = root / "content/towns/beta/town.yaml"
+    beta.write_text(beta.read_text(encoding="utf-8") + "# 注释\n", encoding="utf-8")
+    second = build(root, "--no-search")
+    assert "其中 1 个镇街沿用上次结果" in second  # alpha was not read again
+    assert warning in second.splitlines()

@@ -16,6 +16,7 @@ warnings come from the manifest.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -77,6 +78,13 @@ def _check_lists(
 
 def process_town(work: TownWork, slug: str, key: str) -> TownResult:
     """Check one town and, when it is clean and there is a job, render it."""
+    with collector_paused():
+        result = _process_town(work, slug, key)
+    gc.collect()  # whatever cycles rendering made, once per town rather than all along
+    return result
+
+
+def _process_town(work: TownWork, slug: str, key: str) -> TownResult:
     problems, town = check_town(work, slug)
     if town is None:
         return TownResult(slug, problems, None, None)
@@ -136,6 +144,7 @@ def process_towns(
         pool = None
     else:
         _WORK = work
+        gc.freeze()  # the facts stay put: workers neither scan them nor copy their pages
         pool = multiprocessing.get_context("fork").Pool(workers)
         results = pool.imap_unordered(_process_in_worker, pending)
     try:
@@ -148,4 +157,5 @@ def process_towns(
         if pool is not None:
             pool.terminate()
             pool.join()
+            gc.unfreeze()
             _WORK = None
