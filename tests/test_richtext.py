@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from towncat.richtext import _render, render_markdown
+from towncat.richtext import _render, _simple_blocks, render_markdown
 
 full_pipeline = _render.__wrapped__
 
@@ -36,6 +36,33 @@ LIST_LINE = st.tuples(
 @given(st.lists(LIST_LINE, min_size=1, max_size=4).map("\n".join))
 def test_numbered_list_shortcut_gives_what_the_full_pipeline_gives(text: str) -> None:
     assert render_markdown(text) == full_pipeline(text)
+
+
+BLOCK = st.one_of(
+    st.lists(ALPHABET, max_size=8).map("".join),
+    st.lists(LIST_LINE, min_size=1, max_size=3).map("\n".join),
+    st.lists(ALPHABET, max_size=8).map(lambda chars: "> " + "".join(chars)),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(BLOCK, min_size=1, max_size=4).map("\n\n".join))
+def test_block_shortcut_gives_what_the_full_pipeline_gives(text: str) -> None:
+    assert render_markdown(text) == full_pipeline(text)
+
+
+def test_duty_content_with_a_note_takes_the_shortcut_and_matches() -> None:
+    for text in (
+        "1. 做好政策宣传；\n2. 建立工作台账\n\n> 遇有紧急情况，先处置、后报告。",
+        "甲\n\n乙",
+        "> 甲\n\n1. 乙\n\n丙",
+        "1. 甲\n\n丙\n\n2. 丁",
+    ):
+        assert _simple_blocks(text) is not None
+        assert render_markdown(text) == full_pipeline(text)
+    for text in ("> 甲\n\n> 乙", "1. 甲\n\n2. 乙", "甲\n\n\n乙"):  # joined or odd: full
+        assert _simple_blocks(text) is None
+        assert render_markdown(text) == full_pipeline(text)
 
 
 def test_duty_content_takes_the_list_shortcut_and_matches() -> None:

@@ -148,5 +148,5 @@ def can_reuse(previous: TownOutput | None, key: str, output: Path) -> bool:
     return (
         previous is not None
         and previous.fingerprint == key
-        and all((output / path).is_file() for path in previous.files)
+        and all(os.path.isfile(os.path.join(output, path)) for path in previous.files)
     )

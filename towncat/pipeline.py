@@ -42,7 +42,7 @@ from .summary import Overview, summarize
 from .townwork import TownResult, TownWork, process_towns
 from .validate import validate_catalogue, validate_facts
 from .views import build_labels
-from .write import Staging
+from .write import Staging, files_under, link_files
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def run_build(
     history = read_site_history(root, config.content_dir, cache)
     global_key = render_key(root, config)
     new = Manifest(inputs=inputs)
-    with Staging(output) as staging:
+    with Staging(output, cache / "trash") as staging:
 
         def start(everyone: Overview) -> SiteJob:
             return make_job(
@@ -234,15 +234,11 @@ def index_bundles(
         keys[bundle.name] = fingerprint(job.global_key, [town_keys[s] for s in bundle.towns])
         old = job.previous_output / bundle.path
         if previous.bundles.get(bundle.name) == keys[bundle.name] and old.is_dir():
-            shutil.copytree(old, staging.folder / bundle.path, copy_function=_hard_link)
+            link_files(old, staging.folder / bundle.path, files_under(old))
         else:
             stale.append(bundle)
     index_site(staging.folder, stale)
     return keys
-
-
-def _hard_link(source: str, target: str) -> None:
-    Path(target).hardlink_to(source)
 
 
 def render_editions(

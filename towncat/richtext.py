@@ -64,27 +64,49 @@ _PLAIN_LINE = re.compile(f"{_PLAIN_CHARS}(?: {_PLAIN_CHARS})*")
 # A numbered list of such lines ("1. 按要求报送……；" on each line), the usual form of a
 # duty's content: one ``ol`` that starts at the first number, one ``li`` per line.
 _LIST_LINE = re.compile(f"(0|[1-9][0-9]{{0,8}})\\. ({_PLAIN_CHARS}(?: {_PLAIN_CHARS})*)")
+# A quoted note: "> 遇有紧急情况……" on one line.
+_QUOTE_LINE = re.compile(f"> ({_PLAIN_CHARS}(?: {_PLAIN_CHARS})*)")
 
 
 def render_markdown(text: str) -> Markup:
     """Safe HTML for ``text``; headings are shifted down so a page keeps one ``h1``.
-    The two shortcuts give what the full pipeline gives (tested), only faster."""
+    Text made only of plain paragraphs, numbered lists and one-line quotes, separated by
+    single blank lines, takes a shortcut that gives what the full pipeline gives (tested),
+    several times faster; anything else goes through the full pipeline."""
     if _PLAIN_LINE.fullmatch(text):
         return Markup(f"<p>{text}</p>")
-    return _numbered_list(text) or _render(text)
+    return _simple_blocks(text) or _render(text)
 
 
-def _numbered_list(text: str) -> Markup | None:
+def _simple_blocks(text: str) -> Markup | None:
+    html, previous = [], ""
+    for block in text.split("\n\n"):
+        if _PLAIN_LINE.fullmatch(block):
+            kind, part = "p", f"<p>{block}</p>"
+        elif quote := _QUOTE_LINE.fullmatch(block):
+            kind, part = "quote", f"<blockquote>\n<p>{quote.group(1)}</p>\n</blockquote>"
+        elif items := _numbered_list(block):
+            kind, part = "ol", items
+        else:
+            return None
+        if kind == previous != "p":  # two lists or two quotes in a row are joined: not simple
+            return None
+        html.append(part)
+        previous = kind
+    return Markup("\n".join(html))
+
+
+def _numbered_list(block: str) -> str | None:
     items: list[str] = []
     start = ""
-    for line in text.split("\n"):
+    for line in block.split("\n"):
         match = _LIST_LINE.fullmatch(line)
         if match is None:
             return None
         if not items:
             start = "" if match.group(1) == "1" else f' start="{match.group(1)}"'
         items.append(f"<li>{match.group(2)}</li>\n")
-    return Markup(f"<ol{start}>\n{''.join(items)}</ol>")
+    return f"<ol{start}>\n{''.join(items)}</ol>"
 
 
 @lru_cache(maxsize=4096)

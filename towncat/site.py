@@ -9,7 +9,6 @@ downloads, sitemap) from the towns' summaries.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,7 @@ from .search import CHARS_MARKER, add_search_chars
 from .summary import Overview
 from .timeline import commit_groups, day, feed_context, feed_url, slug_of_code, timeline_url
 from .views import Labels, Page, build_labels
-from .write import Staging, write_file
+from .write import Staging, link_files, write_file
 
 
 @dataclass(frozen=True)
@@ -84,10 +83,7 @@ def write_town(job: SiteJob, town: Town, key: str) -> TownOutput:
 
 def link_town(job: SiteJob, previous: TownOutput) -> None:
     """Hard-link a town's files from the previous output: the bytes a clean build writes."""
-    for path in previous.files:
-        target = job.folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(job.previous_output / path, target)
+    link_files(job.previous_output, job.folder, previous.files)
 
 
 def render_aggregates(

@@ -59,13 +59,12 @@ class TownResult:
 
 def check_town(work: TownWork, slug: str) -> tuple[list[Problem], Town | None]:
     """One town's list problems, and the town when there are no errors."""
-    with collector_paused():
-        documents, problems = _check_lists(work, slug, positions=False)
-        if problems:  # rare: read again so that every problem says where it is
-            documents, problems = _check_lists(work, slug, positions=True)
-        if count_by_severity(problems)[0] or not work.build:
-            return problems, None
-        towns = build_towns(work.facts.documents, documents, [slug])
+    documents, problems = _check_lists(work, slug, positions=False)
+    if problems:  # rare: read again so that every problem says where it is
+        documents, problems = _check_lists(work, slug, positions=True)
+    if count_by_severity(problems)[0] or not work.build:
+        return problems, None
+    towns = build_towns(work.facts.documents, documents, [slug])
     return problems, towns[0] if towns else None
 
 
@@ -77,7 +76,9 @@ def _check_lists(
 
 
 def process_town(work: TownWork, slug: str, key: str) -> TownResult:
-    """Check one town and, when it is clean and there is a job, render it."""
+    """Check one town and, when it is clean and there is a job, render it. The loaded
+    catalogue has no reference cycles: the collector would only rescan it, again and
+    again (see ``memory``)."""
     with collector_paused():
         result = _process_town(work, slug, key)
     gc.collect()  # whatever cycles rendering made, once per town rather than all along

@@ -57,11 +57,37 @@ def write_file(folder: Path, path: str, data: bytes) -> None:
     target.write_bytes(data)
 
 
+def link_files(source: Path, target: Path, paths: Iterable[str]) -> None:
+    """Hard-link ``paths`` (relative, already checked) from ``source`` into ``target``.
+    Plain string paths: at tens of thousands of files, ``pathlib`` would cost more than
+    the links themselves."""
+    source_root, target_root = os.fspath(source), os.fspath(target)
+    made: set[str] = set()
+    for path in paths:
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(os.path.join(target_root, folder), exist_ok=True)
+            made.add(folder)
+        os.link(os.path.join(source_root, path), os.path.join(target_root, path))
+
+
+def files_under(folder: Path) -> list[str]:
+    """Every file below ``folder``, relative to it, as ``/``-separated paths."""
+    root = os.fspath(folder)
+    found = []
+    for dirpath, _, filenames in os.walk(root):
+        relative = os.path.relpath(dirpath, root)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found += [prefix + name for name in filenames]
+    return found
+
+
 class Staging:
     """A temporary output folder: ``add``/``link`` files, then ``commit`` or discard."""
 
-    def __init__(self, output: Path) -> None:
+    def __init__(self, output: Path, trash: Path | None = None) -> None:
         self.output = output.absolute()
+        self.trash = trash  # where the old output goes to be removed in the background
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(
             tempfile.mkdtemp(prefix=f".{self.output.name}.", suffix=".tmp", dir=self.output.parent)
@@ -102,7 +128,7 @@ class Staging:
     def commit(self) -> None:
         check_output_paths(self.paths)
         os.chmod(self.folder, 0o755)
-        swap_in(self.folder, self.output)
+        swap_in(self.folder, self.output, self.trash)
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -148,16 +174,55 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
-def swap_in(staging: Path, output: Path) -> None:
-    """Put ``staging`` at ``output``; the old output (if any) is removed afterwards."""
+def swap_in(staging: Path, output: Path, trash: Path | None = None) -> None:
+    """Put ``staging`` at ``output``; the old output (if any) is removed afterwards, in the
+    background when it can first be moved into ``trash``."""
     if not output.exists():
         staging.rename(output)
         return
     if _exchange(staging, output):
-        shutil.rmtree(staging)  # staging now holds the old site
+        remove_tree(staging, trash)  # staging now holds the old site
         return
     old = output.with_name(f".{output.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     output.rename(old)
     staging.rename(output)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_tree(folder: Path, trash: Path | None) -> None:
+    """Remove ``folder``: moved into ``trash`` and deleted by a detached ``rm`` when possible
+    (a site of many thousand files takes a while), else here and now."""
+    if trash is not None:
+        try:
+            trash.mkdir(parents=True, exist_ok=True)
+            moved = Path(tempfile.mkdtemp(prefix="old-", dir=trash))
+            folder.rename(moved / "site")
+        except OSError:
+            pass
+        else:
+            empty_trash(trash)
+            return
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def empty_trash(trash: Path) -> None:
+    """Delete whatever is in ``trash`` in a detached process; nobody waits for it."""
+    if not trash.is_dir():
+        return
+    doomed = list(trash.iterdir())
+    if not doomed:
+        return
+    child = os.fork()
+    if child == 0:  # fork again, so that the remover is no one's child to wait for
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):  # never hold the caller's output pipes open
+                    os.dup2(null, fd)
+                for path in doomed:
+                    shutil.rmtree(path, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
