@@ -168,22 +168,33 @@ def _csv_body(data: bytes) -> tuple[bytes, bytes]:
     return header, body
 
 
-def concat_csv(parts: Iterable[bytes]) -> bytes:
-    """One CSV from per-town CSVs that share a header."""
-    header, bodies = b"", []
+def concat_csv(parts: Iterable[bytes]) -> Iterator[bytes]:
+    """One CSV, chunk by chunk, from per-town CSVs that share a header."""
+    yield "\ufeff".encode()
+    first = True
     for part in parts:
         header, body = _csv_body(part)
-        bodies.append(body)
-    if not header:
-        return "\ufeff".encode()
-    return "\ufeff".encode() + header + b"\r\n" + b"".join(bodies)
+        if first:
+            yield header + b"\r\n"
+            first = False
+        yield body
+
+
+def _json_array(region: bytes, towns: Iterable[bytes]) -> Iterator[bytes]:
+    yield b'{"region":' + region + b',\n"towns":['
+    separator = b"\n"
+    for town in towns:
+        yield separator + town.rstrip(b"\n")
+        separator = b",\n"
+    yield b"\n]}\n"
 
 
 def city_data_files(
     overview: Overview, read: Callable[[str], bytes | None], schema_dir: Path
-) -> Iterator[tuple[str, bytes]]:
-    """City-wide downloads joined from the towns' own files (``read`` finds them), so they can
-    be assembled from shards without loading every catalogue at once."""
+) -> Iterator[tuple[str, Iterable[bytes]]]:
+    """City-wide downloads joined from the towns' own files (``read`` finds them), as chunks
+    to be written one after another: they can be assembled from shards, and memory never
+    holds more than one town's file, whatever the size of the province."""
 
     def town_parts(name: str) -> Iterator[bytes]:
         for town in overview.towns:
@@ -192,13 +203,9 @@ def city_data_files(
                 yield data
 
     region = _json(overview.region).rstrip(b"\n")
-    towns = b",\n".join(part.rstrip(b"\n") for part in town_parts("catalogue.json"))
-    yield (
-        "data/catalogue.json",
-        b'{"region":' + region + b',\n"towns":[\n' + towns + b"\n]}\n",
-    )
+    yield "data/catalogue.json", _json_array(region, town_parts("catalogue.json"))
     yield "data/towns.csv", concat_csv(town_parts("town.csv"))
     for kind in LIST_KINDS:
         yield f"data/{kind}.csv", concat_csv(town_parts(f"{kind}.csv"))
     for name in SCHEMA_NAMES:
-        yield f"schemas/{name}.schema.json", (schema_dir / f"{name}.schema.json").read_bytes()
+        yield f"schemas/{name}.schema.json", [(schema_dir / f"{name}.schema.json").read_bytes()]

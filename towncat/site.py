@@ -109,8 +109,8 @@ def render_aggregates(
         file = staging.folder / (job.prefix + path)
         return file.read_bytes() if file.is_file() else None
 
-    for path, data in city_data_files(job.overview, read, job.root / job.config.schema_dir):
-        staging.add(job.prefix + path, data)
+    for path, chunks in city_data_files(job.overview, read, job.root / job.config.schema_dir):
+        staging.add_chunks(job.prefix + path, chunks)
     if edition is None:
         for path, feed in build_feeds(job.overview, job.history, job.labels, job.config.base_url):
             staging.add(path, env.get_template("atom.xml").render(**feed).encode("utf-8"))

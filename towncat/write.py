@@ -109,6 +109,12 @@ class Staging:
     def add(self, path: str, data: bytes) -> None:
         self._target(path).write_bytes(data)
 
+    def add_chunks(self, path: str, chunks: Iterable[bytes]) -> None:
+        """Write a file chunk by chunk, so that it never has to be held whole."""
+        with self._target(path).open("wb") as file:
+            for chunk in chunks:
+                file.write(chunk)
+
     def link(self, path: str, source: Path) -> None:
         """Reuse an unchanged file of the previous output (a hard link, no copy)."""
         target = self._target(path)
