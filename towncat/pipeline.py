@@ -49,7 +49,7 @@ from .write import Staging, files_under, link_files
 class CheckResult:
     problems: list[Problem]
     catalogue: Catalogue | None  # None when any error was found
-    overview: Overview | None = None  # summaries of every town, when checked in groups
+    overview: Overview | None = None  # summaries of every town, from check_and_render
 
     def failed(self, *, strict: bool = False) -> bool:
         return count_by_severity(self.problems, strict=strict)[0] > 0
