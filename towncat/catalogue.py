@@ -38,7 +38,7 @@ def find_office(town: Town, office_id: str) -> Institution | None:
     """The town's office with ``office_id``, if the town publishes its institutions."""
     if town.institutions is None:
         return None
-    return town.institutions.by_id.get(office_id)
+    return next((o for o in town.institutions.items if o.id == office_id), None)
 
 
 def _split(document: Document) -> tuple[ListInfo, list[dict[str, Any]]]:

@@ -10,7 +10,7 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -231,11 +231,6 @@ class DutyList:
 class InstitutionList:
     info: ListInfo
     items: tuple[Institution, ...]
-
-    def __post_init__(self) -> None:  # an index, not a field: not part of the data
-        object.__setattr__(self, "by_id", {o.id: o for o in self.items})
-
-    by_id: ClassVar[dict[str, Institution]]  # declared for type checkers; set per instance
 
 
 @dataclass(frozen=True)
