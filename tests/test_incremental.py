@@ -6,6 +6,7 @@ import io
 import shutil
 from pathlib import Path
 
+import pytest
 from sitefixture import copy_fixture
 
 from towncat.cli import main
@@ -39,11 +40,12 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_no_change_rebuild_does_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flags", [("--no-search",), ()], ids=["no-search", "search"])
+def test_no_change_rebuild_does_nothing(tmp_path: Path, flags: tuple[str, ...]) -> None:
     root = copy_fixture(tmp_path)
-    build(root, "--no-search")
+    build(root, *flags)
     before = {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*")}
-    output = build(root, "--no-search")
+    output = build(root, *flags)
     assert "网站已是最新" in output
     assert {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*")} == before
 

@@ -140,7 +140,20 @@ def save_manifest(cache_dir: Path, manifest: Manifest) -> None:
 
 
 def count_files(folder: Path) -> int:
-    return sum(len(files) for _, _, files in os.walk(folder)) if folder.is_dir() else 0
+    """Files below ``folder`` (0 if it is missing), by ``scandir``, faster than ``os.walk``."""
+    count, folders = 0, [os.fspath(folder)]
+    while folders:
+        try:
+            entries = os.scandir(folders.pop())
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                else:
+                    count += 1
+    return count
 
 
 def can_reuse(previous: TownOutput | None, key: str, output: Path) -> bool:

@@ -30,7 +30,7 @@ from .pages import editions_page
 from .problems import Problem, count_by_severity
 from .render import make_environment
 from .schema import load_schemas
-from .search import Bundle, index_site, plan_bundles
+from .search import BUNDLE_ROOT, Bundle, index_site, plan_bundles
 from .site import (
     SiteJob,
     make_job,
@@ -192,11 +192,12 @@ def run_build(
             town_keys = {slug: t.fingerprint for slug, t in new.towns.items()}
             bundles = plan_bundles(overview, config.search_bundle_towns)
             new.bundles = index_bundles(job, staging, bundles, manifest, town_keys)
+        # every file is recorded but the search bundles' (Pagefind writes them)
+        new.file_count = len(staging.paths) + count_files(staging.folder / BUNDLE_ROOT)
         staging.commit()
     result = BuildResult(
         check, pages, len(staging.paths), tuple(warnings), len(overview.towns), reused
     )
-    new.file_count = count_files(output)
     new.summary = {
         "pages": result.pages,
         "files": result.files,

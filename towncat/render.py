@@ -8,15 +8,61 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import jinja2
+import markupsafe
+from markupsafe import _escape_inner  # type: ignore[attr-defined]
 
 from . import urls
 from .config import Config
 from .jsonld import render_json_ld
 from .views import Page, tel_href
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+def _escape_output(value: Any) -> Any:
+    """What ``{{ value }}`` writes: ``markupsafe.escape`` without wrapping a plain string's
+    escaped text in ``Markup``, which cost more than the escaping. Compiled templates use
+    ``escape`` only for output, which is joined into a string at once (and into ``Markup``
+    in macros and blocks), so the result is the same text."""
+    return _escape_inner(value) if type(value) is str else markupsafe.escape(value)
+
+
+class _Template(jinja2.Template):
+    @classmethod
+    def from_code(
+        cls,
+        environment: jinja2.Environment,
+        code: Any,
+        globals: Any,
+        uptodate: Any = None,
+    ) -> jinja2.Template:
+        template = super().from_code(environment, code, globals, uptodate)
+        template.root_render_func.__globals__["escape"] = _escape_output
+        return template
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, faster on the two things every page does most.
+
+    Views are plain dicts, and Jinja reads ``x.name`` as an attribute first: on a dict
+    that raises and catches an AttributeError each time, about a sixth of rendering.
+    Here a plain dict's key is looked up first unless the name is one of dict's own
+    attributes (``items``, ``get`` …), which is exactly Jinja's rule for dicts. Output
+    escaping is ``_escape_output``."""
+
+    template_class = _Template
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
 
 def make_environment(template_dir: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -50,11 +50,20 @@ def check_output_paths(paths: Iterable[str]) -> None:
 
 
 def write_file(folder: Path, path: str, data: bytes) -> None:
-    """Write one output file under ``folder`` (used by worker processes)."""
+    """Write one output file under ``folder`` (used by worker processes). Plain string
+    paths, as in ``link_files``: one page is one folder, and ``pathlib`` cost more than
+    the writing."""
     check_output_path(path)
-    target = folder / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    target = os.path.join(os.fspath(folder), path)
+    parent = os.path.dirname(target)
+    try:
+        os.mkdir(parent)  # most pages are the first file in their folder
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(parent, exist_ok=True)
+    with open(target, "wb") as file:
+        file.write(data)
 
 
 def link_files(source: Path, target: Path, paths: Iterable[str]) -> None:
