@@ -15,7 +15,7 @@ full_pipeline = _render.__wrapped__
 ALPHABET = st.sampled_from(
     list("镇街道办事处行政处罚许可第条款")
     + list("0123456789 .-*_#>`[]()<>&!|:\"'\n\t")
-    + ["\u3000", "\xa0", "  ", "\n\n", "1. ", "- "]
+    + ["\u3000", "\xa0", "  ", "\n\n", "1. ", "- ", "**", "`", "`0533-1`", "**示例**"]
 )
 
 
@@ -38,9 +38,15 @@ def test_numbered_list_shortcut_gives_what_the_full_pipeline_gives(text: str) ->
     assert render_markdown(text) == full_pipeline(text)
 
 
+BULLET_LINE = st.tuples(
+    st.sampled_from(["- ", "-", "-  ", "* ", "+ "]),
+    st.lists(ALPHABET, max_size=8).map("".join),
+).map("".join)
+
 BLOCK = st.one_of(
     st.lists(ALPHABET, max_size=8).map("".join),
     st.lists(LIST_LINE, min_size=1, max_size=3).map("\n".join),
+    st.lists(BULLET_LINE, min_size=1, max_size=3).map("\n".join),
     st.lists(ALPHABET, max_size=8).map(lambda chars: "> " + "".join(chars)),
 )
 
@@ -61,6 +67,19 @@ def test_duty_content_with_a_note_takes_the_shortcut_and_matches() -> None:
         assert _simple_blocks(text) is not None
         assert render_markdown(text) == full_pipeline(text)
     for text in ("> 甲\n\n> 乙", "1. 甲\n\n2. 乙", "甲\n\n\n乙"):  # joined or odd: full
+        assert _simple_blocks(text) is None
+        assert render_markdown(text) == full_pipeline(text)
+
+
+def test_notes_with_bullets_code_and_strong_take_the_shortcut_and_match() -> None:
+    for text in (
+        "办理须知：\n\n- 请携带身份证件原件；\n- 可以先拨打 `0533-0000282` 咨询；",
+        "本清单为**合成示例数据**，电话均为虚构。\n\n如有疑问请拨打 12345。",
+        "1. 核查**现场**情况；\n2. 拨打`12345`\n\n- 甲\n\n> 注意 `x`",
+    ):
+        assert _simple_blocks(text) is not None
+        assert render_markdown(text) == full_pipeline(text)
+    for text in ("- 甲\n\n- 乙", "- `a b`", "**甲 **", "- 甲\n1. 乙", "`a``b`"):  # full
         assert _simple_blocks(text) is None
         assert render_markdown(text) == full_pipeline(text)
 

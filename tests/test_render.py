@@ -1,0 +1,63 @@
+"""The template environment's shortcuts give exactly what stock Jinja2 gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import Markup
+
+from towncat.render import make_environment
+
+TEMPLATE = (
+    "{{ d.name }}|{{ d.items }}|{{ d.get('x', 'none') }}|{{ d.count }}|"
+    "{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}|"
+    "{{ m }}|{{ n }}|{% macro box(v) %}<b>{{ v }}</b>{% endmacro %}{{ box(d.name) }}|"
+    "{% set block %}<i>{{ d.name }}</i>{% endset %}{{ block }}"
+)
+
+
+def stock() -> jinja2.Environment:
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def ours(tmp_path: Path) -> jinja2.Environment:
+    (tmp_path / "t.html").write_text(TEMPLATE, encoding="utf-8")
+    return make_environment(tmp_path)
+
+
+@given(
+    name=st.text(max_size=20),
+    items=st.text(max_size=5),
+    count=st.integers(),
+    markup=st.text(max_size=10),
+)
+def test_output_equals_stock_jinja(
+    tmp_path_factory: pytest.TempPathFactory, name: str, items: str, count: int, markup: str
+) -> None:
+    # "items" is a dict attribute: d.items is the method for both; "count" is not
+    context = {
+        "d": {"name": name, "items": items, "count": count},
+        "m": Markup(markup),
+        "n": 3.5,
+    }
+    folder = tmp_path_factory.mktemp("templates")
+    expected = stock().from_string(TEMPLATE).render(**context)
+    assert ours(folder).get_template("t.html").render(**context) == expected
+
+
+def test_missing_key_is_still_an_error(tmp_path: Path) -> None:
+    (tmp_path / "t.html").write_text("{{ d.missing }}", encoding="utf-8")
+    template = make_environment(tmp_path).get_template("t.html")
+    with pytest.raises(jinja2.UndefinedError, match="missing"):
+        template.render(d={"name": "x"})
+
+
+def test_escapes_text_and_keeps_markup(tmp_path: Path) -> None:
+    (tmp_path / "t.html").write_text("{{ a }} {{ b }} {{ c.v }}", encoding="utf-8")
+    template = make_environment(tmp_path).get_template("t.html")
+    html = template.render(a="<script>&'\"", b=Markup("<em>x</em>"), c={"v": "<b>"})
+    assert html == "&lt;script&gt;&amp;&#39;&#34; <em>x</em> &lt;b&gt;"
