@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import io
 import json
+import os
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +20,7 @@ from towncat.cli import main
 from towncat.config import load_config
 from towncat.pipeline import run_build
 from towncat.urls import is_safe_path
-from towncat.write import OutputError, write_site
+from towncat.write import OutputError, link_files, write_site
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -118,6 +120,24 @@ def test_writer_refuses_paths_outside_the_site(tmp_path: Path, path: str) -> Non
 def test_writer_refuses_paths_that_differ_only_in_case(tmp_path: Path) -> None:
     with pytest.raises(OutputError):
         write_site(tmp_path / "site", {"towns/A/index.html": b"1", "towns/a/index.html": b"2"})
+
+
+def test_linking_copies_across_devices_and_never_overwrites(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source, target = tmp_path / "shard", tmp_path / "site"
+    (source / "towns/a").mkdir(parents=True)
+    (source / "towns/a/index.html").write_bytes(b"page")
+    link_files(source, target, ["towns/a/index.html"])
+    assert (target / "towns/a/index.html").stat().st_nlink == 2  # a link, not a copy
+    with pytest.raises(FileExistsError):  # a second file for one path is an error
+        link_files(source, target, ["towns/a/index.html"])
+
+    def cross_device(old: str, new: str) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", cross_device)
+    link_files(source, tmp_path / "other", ["towns/a/index.html"])
+    assert (tmp_path / "other/towns/a/index.html").read_bytes() == b"page"
 
 
 @given(st.lists(st.sampled_from(["a", "b", "..", ".", "", "towns", "x.html", "/"]),

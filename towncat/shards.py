@@ -12,7 +12,6 @@ cluster queue) can run the shard jobs in parallel.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -23,10 +22,10 @@ from .history import read_site_history
 from .incremental import TownOutput, input_key, render_key
 from .pipeline import BuildResult, CheckResult, check_and_render, run_check
 from .problems import Problem
-from .search import index_site, plan_bundles
+from .search import BUNDLE_ROOT, index_site, plan_bundles
 from .site import SiteJob, make_job, render_aggregates
 from .summary import Overview, summary_from_json, summary_to_json
-from .write import Staging
+from .write import Staging, files_under, link_files
 
 SHARD_MANIFEST = ".towncat-shard.json"
 SHARD_FLAGS = "shard"
@@ -154,16 +153,12 @@ def run_assemble(root: Path, config: Config, folders: list[Path]) -> BuildResult
     with Staging(root / config.output_dir) as staging:
         for folder, manifest in sorted(manifests.items()):
             for town in manifest["towns"].values():
-                for path in town["files"]:
-                    staging.link(path, folder / path)
+                staging.record(town["files"])  # checked: safe and not written twice
+                link_files(folder, staging.folder, town["files"])
                 town_urls += town["urls"]
-            if searchable and (folder / "pagefind").is_dir():
-                shutil.copytree(
-                    folder / "pagefind",
-                    staging.folder / "pagefind",
-                    dirs_exist_ok=True,
-                    copy_function=_hard_link,
-                )
+            bundles = folder / BUNDLE_ROOT
+            if searchable and bundles.is_dir():  # bundle names are counties': no clashes
+                link_files(bundles, staging.folder / BUNDLE_ROOT, files_under(bundles))
         job = make_job(
             root, config, overview, history, staging.folder, "", {}, render_key(root, config)
         )
@@ -177,10 +172,3 @@ def run_assemble(root: Path, config: Config, folders: list[Path]) -> BuildResult
         history.warnings,
         len(overview.towns),
     )
-
-
-def _hard_link(source: str, target: str) -> None:
-    try:
-        Path(target).hardlink_to(source)
-    except OSError:
-        shutil.copyfile(source, target)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import os
 import shutil
 import tempfile
@@ -22,6 +23,7 @@ from types import TracebackType
 from .urls import is_safe_path
 
 _RENAME_EXCHANGE = 2
+_CANNOT_LINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP)
 
 
 class OutputError(Exception):
@@ -67,9 +69,10 @@ def write_file(folder: Path, path: str, data: bytes) -> None:
 
 
 def link_files(source: Path, target: Path, paths: Iterable[str]) -> None:
-    """Hard-link ``paths`` (relative, already checked) from ``source`` into ``target``.
-    Plain string paths: at tens of thousands of files, ``pathlib`` would cost more than
-    the links themselves."""
+    """Hard-link ``paths`` (relative, already checked) from ``source`` into ``target``,
+    copying where the file system cannot link (another device, no hard links). Plain
+    string paths: at tens of thousands of files, ``pathlib`` would cost more than the
+    links themselves."""
     source_root, target_root = os.fspath(source), os.fspath(target)
     made: set[str] = set()
     for path in paths:
@@ -77,7 +80,13 @@ def link_files(source: Path, target: Path, paths: Iterable[str]) -> None:
         if folder not in made:
             os.makedirs(os.path.join(target_root, folder), exist_ok=True)
             made.add(folder)
-        os.link(os.path.join(source_root, path), os.path.join(target_root, path))
+        old, new = os.path.join(source_root, path), os.path.join(target_root, path)
+        try:
+            os.link(old, new)
+        except OSError as err:
+            if err.errno not in _CANNOT_LINK:
+                raise
+            shutil.copyfile(old, new)
 
 
 def files_under(folder: Path) -> list[str]:
@@ -123,14 +132,6 @@ class Staging:
         with self._target(path).open("wb") as file:
             for chunk in chunks:
                 file.write(chunk)
-
-    def link(self, path: str, source: Path) -> None:
-        """Reuse an unchanged file of the previous output (a hard link, no copy)."""
-        target = self._target(path)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
 
     def record(self, paths: Iterable[str]) -> None:
         """Note files that a worker process wrote into ``folder`` itself."""
