@@ -93,10 +93,15 @@ async function start() {
   const RERANK = 100;
   const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
   async function searchAll(term, filters) {
-    const first = (await pagefind.search(term || null, { filters })).results;
     const compact = term.replace(/\s+/g, "");
-    if (!CJK.test(compact) || [...compact].length < 2) return first;
-    const split = (await pagefind.search([...compact].join(" "), { filters })).results;
+    const splitting = CJK.test(compact) && [...compact].length >= 2;
+    const [whole, parts] = await Promise.all([ // both at once: their fetches overlap
+      pagefind.search(term || null, { filters }),
+      splitting ? pagefind.search([...compact].join(" "), { filters }) : null,
+    ]);
+    const first = whole.results;
+    if (!splitting) return first;
+    const split = parts.results;
     const seen = new Set(first.map((r) => r.id));
     const merged = [...first, ...split.filter((r) => !seen.has(r.id))];
     const head = merged.slice(0, RERANK);

@@ -234,6 +234,7 @@ def empty_trash(trash: Path) -> None:
         try:
             if os.fork() == 0:
                 os.setsid()
+                os.nice(19)  # what runs next goes first (I/O too, with CFQ or BFQ)
                 null = os.open(os.devnull, os.O_RDWR)
                 for fd in (0, 1, 2):  # never hold the caller's output pipes open
                     os.dup2(null, fd)
