@@ -28,6 +28,9 @@ def _escape_output(value: Any) -> Any:
 
 
 class _Template(jinja2.Template):
+    """A compiled template whose output escaping is ``_escape_output`` (its module-level
+    ``escape``, which the compiled code imported from Jinja)."""
+
     @classmethod
     def from_code(
         cls,
