@@ -4,6 +4,7 @@
     python3 bench/bench_search.py                 # quick: 20 synthetic towns
     python3 bench/bench_search.py --towns 88      # the whole city (~23,000 records)
     python3 bench/bench_search.py --no-browser    # build and index figures only
+    python3 bench/bench_search.py --towns 1800 --queries 12   # the province, 90 bundles
 
 Steps:
 
@@ -26,7 +27,9 @@ Steps:
 4. Time to first result: for each query a fresh browser context (empty cache) opens
    ``search/?q=…``; a MutationObserver records ``performance.now()`` (milliseconds since
    navigation start) when the first ``[data-search-results] li`` appears. A second tab in
-   the same context repeats it with a warm HTTP cache.
+   the same context repeats it with a warm HTTP cache. Then the same within the search
+   page's first 区县 (``search/?q=…&区县=…``), for which the page loads only that county's
+   bundles. A query without results counts when the page says so.
 
 The site is served by ``python3 -m http.server`` in a child process (no compression, no
 cache headers), so transfer-bound figures are pessimistic for a real web server.
@@ -62,6 +65,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
+import bench_build  # noqa: E402
 import synthetic  # noqa: E402
 
 CACHE = Path("/tmp/towncat-bench")
@@ -117,8 +121,9 @@ def project(towns: int, seed: int, cache: Path, regenerate: bool) -> tuple[Path,
     return out, counts
 
 
-def build(root: Path) -> tuple[Path, float, Any]:
-    """Build ``root`` with search into ``root/site``; return (site, seconds, config)."""
+def build(root: Path, bundle_towns: int) -> tuple[Path, float, Any]:
+    """Build ``root`` with search into ``root/site`` (at most ``bundle_towns`` towns per
+    bundle); return (site, seconds, config)."""
     from towncat.config import Config
     from towncat.pipeline import run_build
 
@@ -128,7 +133,7 @@ def build(root: Path) -> tuple[Path, float, Any]:
     with tempfile.TemporaryDirectory(prefix="towncat-bench-cache-") as cache:
         config = dataclasses.replace(Config(), template_dir=str(REPO / "templates"),
                                      static_dir=str(REPO / "static"), output_dir=str(site),
-                                     cache_dir=cache)
+                                     cache_dir=cache, search_bundle_towns=bundle_towns)
         started = time.perf_counter()
         result = run_build(root, config)
         seconds = time.perf_counter() - started
@@ -376,7 +381,9 @@ SEARCH = """async ([q, ambiguous]) => {
 FIRST_RESULT = """
 window.__firstResult = null;
 new MutationObserver((_, observer) => {
-  if (document.querySelector('[data-search-results] li')) {
+  const status = document.querySelector('[data-search-status]');
+  if (document.querySelector('[data-search-results] li')
+      || (status && status.textContent.startsWith('没有找到'))) {
     window.__firstResult = performance.now();
     observer.disconnect();
   }
@@ -447,25 +454,35 @@ def browser_runs(site: Path, queries: list[str], truth: dict[str, set[str]],
             })
         context.close()
         if ttfr:
+            # Within one 区县 the page loads only that county's bundles (static/search.js).
+            county = re.search(r'<option value="([^"]+)" data-bundles=', html)
             for row in rows:
                 row["cold_ms"], row["warm_ms"] = first_result(browser, base, row["q"])
                 log(f"  {row['q']}: first result {row['cold_ms']:.0f} ms cold, "
                     f"{row['warm_ms']:.0f} ms warm")
+                if county:
+                    row["county"] = county.group(1)
+                    row["county_cold_ms"], row["county_warm_ms"] = first_result(
+                        browser, base, row["q"], county.group(1))
+                    log(f"  {row['q']} in {row['county']}: {row['county_cold_ms']:.0f} ms "
+                        f"cold, {row['county_warm_ms']:.0f} ms warm")
         browser.close()
     return rows
 
 
-def first_result(browser: Any, base: str, q: str) -> tuple[float, float]:
-    """(cold, warm) milliseconds from navigation start to the first rendered result."""
+def first_result(browser: Any, base: str, q: str, county: str | None = None) -> tuple[float, float]:
+    """(cold, warm) milliseconds from navigation start to the first rendered result (or
+    the message that there is none), for ``q`` everywhere or within ``county``."""
     from urllib.parse import quote
 
+    url = f"{base}search/?q={quote(q)}" + (f"&{quote('区县')}={quote(county)}" if county else "")
     context = browser.new_context()
     times = []
     try:
         for _ in range(2):  # a fresh context, then a second tab with its HTTP cache
             page = context.new_page()
             page.add_init_script(FIRST_RESULT)
-            page.goto(f"{base}search/?q={quote(q)}", wait_until="commit", timeout=120_000)
+            page.goto(url, wait_until="commit", timeout=120_000)
             page.wait_for_function("window.__firstResult !== null", timeout=120_000)
             times.append(float(page.evaluate("window.__firstResult")))
             page.close()
@@ -541,8 +558,11 @@ def report_queries(rows: list[dict[str, Any]], rerank: int) -> None:
     header = ["query", "truth", "results", "found", "recall", "extra", "P@10", "1st exact",
               "recall +fix", "P@10 +fix", "search ms"]
     timed = "cold_ms" in rows[0]
+    in_county = timed and "county_cold_ms" in rows[0]
     if timed:
         header += ["1st result cold ms", "warm ms"]
+    if in_county:
+        header += ["in one 区县 cold ms", "warm ms"]
     out = []
     for r in rows:
         row = [r["q"], str(r["truth"]), str(r["results"]), str(r["hits"]), pct(r["recall"]),
@@ -550,6 +570,8 @@ def report_queries(rows: list[dict[str, Any]], rerank: int) -> None:
                pct(r["recall_fix"]), pct(r["p10_fix"]), f"{r['search_ms']:.0f}"]
         if timed:
             row += [f"{r['cold_ms']:.0f}", f"{r['warm_ms']:.0f}"]
+        if in_county:
+            row += [f"{r['county_cold_ms']:.0f}", f"{r['county_warm_ms']:.0f}"]
         out.append(tuple(row))
     table(tuple(header), out)
     with_truth = [r for r in rows if r["truth"]]
@@ -576,6 +598,12 @@ def report_queries(rows: list[dict[str, Any]], rerank: int) -> None:
               f"rendered): cold median {statistics.median(cold):.0f} ms, worst "
               f"{max(cold):.0f} ms ({worst['q']}); warm median {statistics.median(warm):.0f} ms, "
               f"worst {max(warm):.0f} ms")
+    if in_county:
+        cold = [r["county_cold_ms"] for r in rows]
+        warm = [r["county_warm_ms"] for r in rows]
+        print(f"the same within one 区县 (&区县={rows[0]['county']}, only its bundles loaded): "
+              f"cold median {statistics.median(cold):.0f} ms, worst {max(cold):.0f} ms; "
+              f"warm median {statistics.median(warm):.0f} ms, worst {max(warm):.0f} ms")
     missed = [r for r in rows if r["truth"] and r["hits"] < r["truth"]]
     for r in missed:
         print(f"missed for {r['q']}: {r['truth'] - r['hits']} pages, e.g. {', '.join(r['missed'])}")
@@ -599,6 +627,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=None, help="use only the first N queries")
     parser.add_argument("--rerank", type=int, default=100,
                         help="results the simulated fix re-ranks (default 100)")
+    parser.add_argument("--bundle-towns", type=int, default=None,
+                        help="towns per search bundle (default: as bench_build.py, 4 for "
+                             "the city, 20 from 1000 towns on)")
     parser.add_argument("--reuse-site", action="store_true",
                         help="reuse <project>/site from an earlier run: no build or index timing")
     parser.add_argument("--search-js", type=Path,
@@ -613,7 +644,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.reuse_site and (site / "pagefind").is_dir():
         log(f"reusing the built site {site} (no build or index timing)")
     else:
-        site, build_s, config = build(root)
+        scale = "province" if args.towns >= 1000 else "city"
+        bundle_towns = args.bundle_towns or bench_build.BUNDLE_TOWNS[scale]
+        site, build_s, config = build(root, bundle_towns)
         index = index_again(root, site, config)
     # The search page's script: the repository's, or the one given to try a change.
     shutil.copyfile(args.search_js or REPO / "static/search.js", site / "assets/search.js")

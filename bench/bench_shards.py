@@ -115,8 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     label = "province" if args.towns >= 1000 else "city"
     root, medium = bench_build.project(label, args.towns, args)
     source = args.towncat_src or bench_build.snapshot_sources(root.parent)
-    (root / "towncat.toml").write_text(bench_build.TOWNCAT_TOML.format(repo=source),
-                                       encoding="utf-8")
+    (root / "towncat.toml").write_text(bench_build.towncat_toml(source, label), encoding="utf-8")
     bench_build.clean_towncat(root)
     bench_build.rm(root / "bench-out" / "shards")
     bench_build.log(f"[{label}] {args.shards} shards, {args.jobs} at a time, {medium}, "

@@ -1,4 +1,5 @@
-// Search page: Pagefind's JS API over one bundle per 区县, merged in the browser.
+// Search page: Pagefind's JS API over the bundles of each 区县 (towncat/search.py), merged
+// in the browser as searches need them.
 // The page works without this script (the form degrades to browsing links).
 const app = document.querySelector("[data-search-app]");
 const PAGE_SIZE = 10;
@@ -53,23 +54,62 @@ async function start() {
   const selects = [...app.querySelectorAll("[data-search-filter]")];
   if (!bundles.length) return;
 
+  // The 区县 options come with the page, each naming its county's bundles.
+  const countySelect = selects.find((s) => s.dataset.searchFilter === "区县");
+  const countyBundles = new Map([...(countySelect ? countySelect.options : [])]
+    .filter((o) => o.value).map((o) => [o.value, o.dataset.bundles.split(" ").filter(Boolean)]));
+
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
-  status.textContent = "正在载入搜索……";
-  const pagefind = await import(new URL(bundles[0] + "pagefind.js", root).href);
-  await pagefind.options({ baseUrl: root.pathname, ranking: { metaWeights: { title: 5, "字": 0 } } });
-  await pagefind.init();
-  await Promise.all(bundles.slice(1).map((b) =>
-    pagefind.mergeIndex(new URL(b, root).href, { baseUrl: root.pathname })));
+  if (countySelect) countySelect.value = params.get("区县") || "";
 
-  const available = await pagefind.filters();
-  for (const select of selects) {
-    const name = select.dataset.searchFilter;
-    const values = Object.keys(available[name] || {}).sort((a, b) => a.localeCompare(b, "zh-Hans-CN"));
-    for (const value of values) select.append(el("option", { value }, value));
-    select.value = params.get(name) || "";
+  // Bundles are loaded when a search first needs them, and stay merged: a search within
+  // one 区县 needs only that county's (a few of the hundreds a province has; every bundle
+  // adds to the setup and to each query), any other search needs them all. Loads run one
+  // after another, so a bundle is never merged twice.
+  let pagefind = null;
+  let filtersShown = false;
+  const loaded = new Set();
+  let loading = Promise.resolve();
+  function needed() {
+    return countyBundles.get(countySelect && countySelect.value) || bundles;
   }
-  form.querySelector("[data-search-filters]").hidden = false;
+  function load(wanted) {
+    loading = loading.catch(() => {}).then(async () => {
+      const todo = wanted.filter((b) => !loaded.has(b));
+      if (!todo.length) return;
+      status.textContent = "正在载入搜索……";
+      if (!pagefind) {
+        const module = await import(new URL(todo[0] + "pagefind.js", root).href);
+        await module.options({ baseUrl: root.pathname, ranking: { metaWeights: { title: 5, "字": 0 } } });
+        await module.init();
+        pagefind = module;
+        loaded.add(todo[0]);
+      }
+      const rest = todo.filter((b) => !loaded.has(b));
+      await Promise.all(rest.map((b) =>
+        pagefind.mergeIndex(new URL(b, root).href, { baseUrl: root.pathname })));
+      for (const b of rest) loaded.add(b);
+      await fillFilters();
+    });
+    return loading;
+  }
+
+  // The other filters offer the values of the bundles loaded so far (a chosen value stays).
+  async function fillFilters() {
+    const available = await pagefind.filters();
+    for (const select of selects) {
+      if (select === countySelect) continue;
+      const name = select.dataset.searchFilter;
+      const chosen = filtersShown ? select.value : params.get(name) || "";
+      const values = Object.keys(available[name] || {}).sort((a, b) => a.localeCompare(b, "zh-Hans-CN"));
+      select.replaceChildren(el("option", { value: "" }, "全部"),
+        ...values.map((value) => el("option", { value }, value)));
+      select.value = values.includes(chosen) ? chosen : "";
+    }
+    form.querySelector("[data-search-filters]").hidden = false;
+    filtersShown = true;
+  }
 
   let results = [];
   let shown = 0;
@@ -117,17 +157,30 @@ async function start() {
     return ranked.length ? [...ranked, ...merged.slice(RERANK)] : [];
   }
 
+  // A failure of the latest search says so; a stale search's failure is of no interest.
   async function run(push) {
     const mine = ++generation;
+    try {
+      await search(mine, push);
+    } catch (err) {
+      if (mine !== generation) return;
+      status.textContent = UNAVAILABLE;
+      console.warn(err);
+    }
+  }
+
+  async function search(mine, push) {
     const term = input.value.trim();
-    const filters = {};
-    for (const s of selects) if (s.value) filters[s.dataset.searchFilter] = s.value;
     const query = new URLSearchParams();
     if (term) query.set("q", term);
-    for (const [k, v] of Object.entries(filters)) query.set(k, v);
+    for (const s of selects) if (s.value) query.set(s.dataset.searchFilter, s.value);
     if (push) history.replaceState(null, "", "?" + query.toString());
     list.replaceChildren();
     more.hidden = true;
+    await load(needed());
+    if (mine !== generation) return;
+    const filters = {}; // read after loading: a value from the URL is chosen once it is offered
+    for (const s of selects) if (s.value) filters[s.dataset.searchFilter] = s.value;
     if (!term && !Object.keys(filters).length) { status.textContent = "请输入要办的事，或选择筛选条件。"; return; }
     status.textContent = "正在搜索……";
     const found = await searchAll(term, filters);
@@ -146,8 +199,8 @@ async function start() {
   await run(false);
 }
 
+const UNAVAILABLE = "搜索暂时不可用，请按区县和镇街浏览。";
 if (app) start().catch((err) => {
-  const status = app.querySelector("[data-search-status]");
-  status.textContent = "搜索暂时不可用，请按区县和镇街浏览。";
+  app.querySelector("[data-search-status]").textContent = UNAVAILABLE;
   console.warn(err);
 });

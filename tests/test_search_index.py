@@ -6,6 +6,7 @@ import pytest
 
 from towncat.config import ConfigError, parse_config
 from towncat.model import County, Region
+from towncat.pages import search_page
 from towncat.search import CHARS_MARKER, add_search_chars, distinct_chars, plan_bundles
 from towncat.summary import Overview, TownSummary
 
@@ -40,10 +41,24 @@ def test_bundles_split_a_county_into_groups_of_towns_and_never_mix_counties() ->
         ("jia-3", ("a4",)),
         ("yi", ("b1",)),  # a town without lists is not indexed; one bundle keeps the slug
     ]
+    assert [b.county for b in bundles] == ["甲区", "甲区", "甲区", "乙县"]
     assert [b.path for b in plan_bundles(Overview(region, tuple(towns)), 10)] == [
         "pagefind/jia/",
         "pagefind/yi/",
     ]
+
+
+def test_search_page_offers_each_county_with_its_bundles() -> None:
+    region = Region("测试市", "370300", (County("370301", "甲区", "jia"), County("370302", "乙县", "yi"),
+                                         County("370303", "丙县", "bing")))
+    towns = [_summary(f"a{i}", "甲区", 3) for i in range(3)] + [_summary("b0", "乙县", 1)]
+    towns += [_summary("c0", "丙县", None)]  # nothing published: not offered
+    page = search_page(Overview(region, tuple(towns)), 2)
+    assert page.context["counties"] == {"甲区": ["pagefind/jia-1/", "pagefind/jia-2/"],
+                                        "乙县": ["pagefind/yi/"]}
+    assert page.context["bundles"] == ["pagefind/jia-1/", "pagefind/jia-2/", "pagefind/yi/"]
+    off = search_page(Overview(region, tuple(towns)), 0)
+    assert off.context["counties"] == {} and off.context["bundles"] == []
 
 
 def test_bundle_size_is_a_positive_whole_number_in_the_configuration() -> None:

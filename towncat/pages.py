@@ -525,10 +525,15 @@ def data_page(overview: Overview) -> Page:
 
 
 def search_page(overview: Overview, towns_per_bundle: int) -> Page:
-    """The search page; without bundles (``towns_per_bundle`` 0) it says search is off."""
+    """The search page; without bundles (``towns_per_bundle`` 0) it says search is off.
+    The 区县 filter's options come with the page, each with its county's bundles, so that
+    the browser loads only those for a search within one county."""
     filters = ["区县", "镇街", "类别", "事项类型", "承办机构"]
-    bundles = [b.path for b in plan_bundles(overview, towns_per_bundle)] if towns_per_bundle else []
-    context = {"bundles": bundles, "filters": filters}
+    planned = plan_bundles(overview, towns_per_bundle) if towns_per_bundle else []
+    counties: dict[str, list[str]] = {}
+    for bundle in planned:
+        counties.setdefault(bundle.county, []).append(bundle.path)
+    context = {"bundles": [b.path for b in planned], "counties": counties, "filters": filters}
     return Page(
         urls.SEARCH,
         "search.html",

@@ -38,6 +38,7 @@ class SearchIndexError(Exception):
 class Bundle:
     name: str  # county slug, or county slug and number
     towns: tuple[str, ...]  # town slugs whose pages it indexes
+    county: str  # the county's name (its 区县 filter value)
 
     @property
     def path(self) -> str:
@@ -54,7 +55,7 @@ def plan_bundles(overview: Overview, towns_per_bundle: int) -> list[Bundle]:
         chunks = [towns[i : i + towns_per_bundle] for i in range(0, len(towns), towns_per_bundle)]
         for number, chunk in enumerate(chunks, start=1):
             name = county.slug if len(chunks) == 1 else f"{county.slug}-{number}"
-            bundles.append(Bundle(name, tuple(chunk)))
+            bundles.append(Bundle(name, tuple(chunk), county.name))
     return bundles
 
 

@@ -423,6 +423,105 @@ def test_choosing_a_filter_updates_results(new_page: Any, base_url: str) -> None
     assert not problems.all(), "\n".join(problems.all())
 
 
+def county_options(site_dir: Path) -> dict[str, list[str]]:
+    """The 区县 options of the built search page: county → its bundles (``pagefind/…/``)."""
+    html = (site_dir / "search/index.html").read_text(encoding="utf-8")
+    found = re.findall(r'<option value="([^"]+)" data-bundles="([^"]+)">', html)
+    return {county: bundles.split() for county, bundles in found}
+
+
+def open_counting_bundles(browser: Any, url: str) -> tuple[Any, Any, set[str]]:
+    """A tab in a fresh browser context (nothing cached) at ``url``, and the set of
+    bundles (``pagefind/<name>/``) it has requested files from so far."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    fetched: set[str] = set()
+
+    def seen(request: Any) -> None:
+        m = re.search(r"/(pagefind/[^/]+/)", urlsplit(request.url).path)
+        if m:
+            fetched.add(m.group(1))
+
+    context.on("request", seen)
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.status == 200, f"{url} did not answer 200"
+    return context, page, fetched
+
+
+def test_county_options_come_with_the_page(site_dir: Path) -> None:
+    """Every bundle is offered under exactly one 区县, the county of the towns it indexes."""
+    html = (site_dir / "search/index.html").read_text(encoding="utf-8")
+    every = re.search(r'data-search-app [^>]*data-bundles="([^"]*)"', html)
+    assert every, "the search app names no bundles"
+    options = county_options(site_dir)
+    offered = [b for bundles in options.values() for b in bundles]
+    assert sorted(offered) == sorted(every.group(1).split()), (options, every.group(1))
+    for bundle in offered:
+        assert (site_dir / bundle / "pagefind-entry.json").is_file(), f"{bundle} is not built"
+    assert set(options) == {"桓台县", "临淄区"}, options
+
+
+def test_county_filter_loads_only_that_countys_bundles(browser: Any, base_url: str,
+                                                       site_dir: Path) -> None:
+    options = county_options(site_dir)
+    context, page, fetched = open_counting_bundles(
+        browser, search_url(base_url, "占道", 区县="桓台县"))
+    try:
+        status = wait_settled(page, "占道")
+        rows = all_results(page, status)
+        assert rows, f"?q=占道&区县=桓台县: {status}"
+        assert all("马桥镇" in r["office"] for r in rows), [r["office"] for r in rows]
+        assert fetched == set(options["桓台县"]), f"bundles fetched for 桓台县: {fetched}"
+        town_options = page.locator('[data-search-filter="镇街"] option').all_inner_texts()
+        assert town_options == ["全部", "马桥镇"], town_options
+
+        # Widening to 全部 loads the other county's bundles and finds both towns.
+        page.locator('[data-search-filter="区县"]').select_option("")
+        page.wait_for_function("() => !new URLSearchParams(location.search).has('区县')")
+        status = wait_settled(page, "占道")
+        offices = [r["office"] for r in all_results(page, status)]
+        assert any("马桥镇" in o for o in offices) and any("金山镇" in o for o in offices), offices
+        assert fetched == set(options["桓台县"]) | set(options["临淄区"]), fetched
+        town_options = page.locator('[data-search-filter="镇街"] option').all_inner_texts()
+        assert sorted(town_options) == sorted(["全部", "马桥镇", "金山镇"]), town_options
+
+        # Narrowing to the other county needs nothing more and lists only its town.
+        page.locator('[data-search-filter="区县"]').select_option("临淄区")
+        status = wait_settled(page, "占道")
+        rows = all_results(page, status)
+        assert rows and all("金山镇" in r["office"] for r in rows), [r["office"] for r in rows]
+    finally:
+        context.close()
+
+
+def test_search_without_county_loads_every_bundle(browser: Any, base_url: str,
+                                                  site_dir: Path) -> None:
+    every = {b for bundles in county_options(site_dir).values() for b in bundles}
+    context, page, fetched = open_counting_bundles(browser, search_url(base_url, "低保"))
+    try:
+        wait_settled(page, "低保")
+        assert fetched == every, f"fetched {fetched}, the site has {every}"
+    finally:
+        context.close()
+
+
+def test_switching_county_during_a_search_shows_only_the_last(new_page: Any,
+                                                              base_url: str) -> None:
+    page, problems, _ = open_search(new_page, search_url(base_url, "占道", 区县="桓台县"))
+    wait_settled(page, "占道")
+    page.evaluate("""() => {
+      const s = document.querySelector('[data-search-filter="区县"]');
+      for (const v of ['', '临淄区', '桓台县', '临淄区']) {
+        s.value = v; s.dispatchEvent(new Event('change'));
+      }
+    }""")
+    hrefs = settle_after_race(page, "占道")
+    assert hrefs and all(site_path(h).startswith("towns/jinshan/") for h in hrefs), hrefs
+    assert page.locator('[data-search-filter="区县"]').input_value() == "临淄区"
+    assert not problems.all(), "\n".join(problems.all())
+
+
 # -- Overlapping searches ------------------------------------------------------------------
 
 
