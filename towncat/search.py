@@ -6,10 +6,11 @@ query such as 排污 can miss pages that contain it; every record therefore gets
 hidden field listing its distinct Chinese characters, which restores recall
 (measured in shared/reference/pagefind.md §2.6). Bundles hold the towns of one
 county, at most ``search_bundle_towns`` of them (configuration; 4 by default), and
-are merged in the browser: the indexer's memory is bounded by the largest bundle,
-and an edit to one town re-indexes only its bundle (about 0.5 s per town of ~270
-records on a 2-core machine). Larger bundles mean fewer files for the browser to
-fetch per query and more to re-index per edit.
+are merged in the browser (all of them, or only a county's for a search within
+it): the indexer's memory is bounded by the largest bundle, and an edit to one town
+re-indexes only its bundle (about 0.5 s per town of ~270 records on a 2-core
+machine). Larger bundles mean more to re-index per edit and fewer bundles for the
+browser, whose setup and every query cost about 6–10 ms per bundle.
 """
 
 from __future__ import annotations

@@ -522,6 +522,31 @@ def test_switching_county_during_a_search_shows_only_the_last(new_page: Any,
     assert not problems.all(), "\n".join(problems.all())
 
 
+def test_a_bundle_that_fails_to_load_is_reported(browser: Any, base_url: str,
+                                                site_dir: Path) -> None:
+    """With one county's bundle unreachable, a search within the other county works and
+    widening the search to every county says that search is unavailable."""
+    options = county_options(site_dir)
+    broken = options["临淄区"][0]
+    context = browser.new_context()
+    try:
+        context.route(re.compile(re.escape(broken)), lambda route: route.abort())
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        warnings: list[str] = []
+        page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+        page.goto(search_url(base_url, "占道", 区县="桓台县"), wait_until="load")
+        status = wait_settled(page, "占道")
+        assert result_count(status) > 0, status
+        page.locator('[data-search-filter="区县"]').select_option("")
+        page.wait_for_function("() => document.querySelector('[data-search-status]')"
+                               ".textContent.startsWith('搜索暂时不可用')")
+        assert page.locator(RESULTS).count() == 0
+        assert warnings, "the failure should be reported on the console"
+    finally:
+        context.close()
+
+
 # -- Overlapping searches ------------------------------------------------------------------
 
 
