@@ -66,7 +66,9 @@ async function start() {
   // Bundles are loaded when a search first needs them, and stay merged: a search within
   // one 区县 needs only that county's (a few of the hundreds a province has; every bundle
   // adds to the setup and to each query), any other search needs them all. Loads run one
-  // after another, so a bundle is never merged twice.
+  // after another, so a bundle is never merged twice. Pagefind keeps a bundle that failed
+  // to load and fails every later search on it, so a failed load drops everything and the
+  // next search starts again from nothing.
   let pagefind = null;
   let filtersShown = false;
   const loaded = new Set();
@@ -79,18 +81,24 @@ async function start() {
       const todo = wanted.filter((b) => !loaded.has(b));
       if (!todo.length) return;
       status.textContent = "正在载入搜索……";
-      if (!pagefind) {
-        const module = await import(new URL(todo[0] + "pagefind.js", root).href);
-        await module.options({ baseUrl: root.pathname, ranking: { metaWeights: { title: 5, "字": 0 } } });
-        await module.init();
-        pagefind = module;
-        loaded.add(todo[0]);
+      try {
+        if (!pagefind) {
+          pagefind = await import(new URL(todo[0] + "pagefind.js", root).href);
+          await pagefind.options({ baseUrl: root.pathname, ranking: { metaWeights: { title: 5, "字": 0 } } });
+          await pagefind.init();
+          loaded.add(todo[0]);
+        }
+        const rest = todo.filter((b) => !loaded.has(b));
+        await Promise.all(rest.map((b) =>
+          pagefind.mergeIndex(new URL(b, root).href, { baseUrl: root.pathname })));
+        for (const b of rest) loaded.add(b);
+        await fillFilters();
+      } catch (err) {
+        if (pagefind) await pagefind.destroy().catch(() => {});
+        pagefind = null;
+        loaded.clear();
+        throw err;
       }
-      const rest = todo.filter((b) => !loaded.has(b));
-      await Promise.all(rest.map((b) =>
-        pagefind.mergeIndex(new URL(b, root).href, { baseUrl: root.pathname })));
-      for (const b of rest) loaded.add(b);
-      await fillFilters();
     });
     return loading;
   }

@@ -141,7 +141,7 @@ VALUES = ["", "~", "1", "-1", "true", "否", "2024-01-01", "2023-02-30", "0533-8
 yamlish = st.lists(
     st.tuples(
         st.sampled_from(["", "  ", "    ", "  - ", "- ", "      ", "\t"]),
-        st.sampled_from(KEYS + ["", "?", "-", "名称"]),
+        st.sampled_from([*KEYS, "", "?", "-", "名称"]),
         st.sampled_from([": ", ":", " ", ": |\n  ", ":\n  - "]),
         st.one_of(st.sampled_from(VALUES), st.text(max_size=8)),
     ).map("".join),
@@ -206,7 +206,7 @@ def _wrong_type(data, nodes, draw):
 
 
 def _unknown_key(data, nodes, draw):
-    path, _, value = draw(st.sampled_from([n for n in nodes if isinstance(n[2], dict)]))
+    _path, _, value = draw(st.sampled_from([n for n in nodes if isinstance(n[2], dict)]))
     value[draw(st.sampled_from(["zz_unknown", "备注2", "Name", "colour"]))] = "值"
     return "unknown-key"
 

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 from sitefixture import copy_fixture
+
 from towncat.cli import main
 
 GAMMA = """# yaml-language-server: $schema=../../../schemas/town.schema.json

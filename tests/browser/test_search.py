@@ -547,6 +547,34 @@ def test_a_bundle_that_fails_to_load_is_reported(browser: Any, base_url: str,
         context.close()
 
 
+def test_a_search_after_a_failed_load_starts_again(browser: Any, base_url: str,
+                                                  site_dir: Path) -> None:
+    """Pagefind keeps a bundle whose merge failed and fails every later search on it; the
+    next search after such a failure loads the bundles again and gets the results of a
+    page that never failed."""
+    broken = county_options(site_dir)["临淄区"][0]
+    pattern = re.compile(re.escape(broken))
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(search_url(base_url, "占道"), wait_until="load")
+        expected = result_count(wait_settled(page, "占道"))
+        assert expected > 0
+        # 桓台县 first, so that 临淄区's bundle is merged into a running Pagefind.
+        context.route(pattern, lambda route: route.abort())
+        page.goto(search_url(base_url, "占道", 区县="桓台县"), wait_until="load")
+        assert 0 < result_count(wait_settled(page, "占道")) < expected
+        page.locator('[data-search-filter="区县"]').select_option("")
+        page.wait_for_function("() => document.querySelector('[data-search-status]')"
+                               ".textContent.startsWith('搜索暂时不可用')")
+        context.unroute(pattern)
+        page.locator("#search-q").press("Enter")
+        assert result_count(wait_settled(page, "占道")) == expected
+    finally:
+        context.close()
+
+
 # -- Overlapping searches ------------------------------------------------------------------
 
 
