@@ -71,6 +71,7 @@ async function start() {
   // next search starts again from nothing.
   let pagefind = null;
   let filtersShown = false;
+  let filtersStale = true; // bundles were merged since the filter options were made
   const loaded = new Set();
   let loading = Promise.resolve();
   function needed() {
@@ -92,31 +93,52 @@ async function start() {
         await Promise.all(rest.map((b) =>
           pagefind.mergeIndex(new URL(b, root).href, { baseUrl: root.pathname })));
         for (const b of rest) loaded.add(b);
-        await fillFilters();
       } catch (err) {
         if (pagefind) await pagefind.destroy().catch(() => {});
         pagefind = null;
         loaded.clear();
         throw err;
+      } finally {
+        filtersStale = true;
       }
     });
     return loading;
   }
 
-  // The other filters offer the values of the bundles loaded so far (a chosen value stays).
-  async function fillFilters() {
-    const available = await pagefind.filters();
-    for (const select of selects) {
-      if (select === countySelect) continue;
-      const name = select.dataset.searchFilter;
-      const chosen = filtersShown ? select.value : params.get(name) || "";
-      const values = Object.keys(available[name] || {}).sort((a, b) => a.localeCompare(b, "zh-Hans-CN"));
-      select.replaceChildren(el("option", { value: "" }, "全部"),
-        ...values.map((value) => el("option", { value }, value)));
-      select.value = values.includes(chosen) ? chosen : "";
-    }
-    form.querySelector("[data-search-filters]").hidden = false;
-    filtersShown = true;
+  // A filter's value: its select once the filters are shown, before that the URL's (the
+  // 区县 options come with the page and are set from the URL at once).
+  function chosen(select) {
+    if (filtersShown || select === countySelect) return select.value;
+    return params.get(select.dataset.searchFilter) || "";
+  }
+
+  // The other filters offer the values of the bundles loaded so far, and the chosen value
+  // even if none of them has it (that is what was searched). Asking Pagefind for them
+  // loads every filter file of every bundle, so it is done after the results are shown.
+  function refreshFilters() {
+    loading = loading.catch(() => {}).then(async () => {
+      if (!pagefind || !filtersStale) return;
+      filtersStale = false;
+      try {
+        const available = await pagefind.filters();
+        for (const select of selects) {
+          if (select === countySelect) continue;
+          const current = chosen(select);
+          const values = Object.keys(available[select.dataset.searchFilter] || {});
+          if (current && !values.includes(current)) values.push(current);
+          values.sort((a, b) => a.localeCompare(b, "zh-Hans-CN"));
+          select.replaceChildren(el("option", { value: "" }, "全部"),
+            ...values.map((value) => el("option", { value }, value)));
+          select.value = current;
+        }
+        form.querySelector("[data-search-filters]").hidden = false;
+        filtersShown = true;
+      } catch (err) {
+        filtersStale = true;
+        console.warn(err);
+      }
+    });
+    return loading;
   }
 
   let results = [];
@@ -181,24 +203,28 @@ async function start() {
     const term = input.value.trim();
     const query = new URLSearchParams();
     if (term) query.set("q", term);
-    for (const s of selects) if (s.value) query.set(s.dataset.searchFilter, s.value);
+    const filters = {};
+    for (const s of selects) if (chosen(s)) filters[s.dataset.searchFilter] = chosen(s);
+    for (const [name, value] of Object.entries(filters)) query.set(name, value);
     if (push) history.replaceState(null, "", "?" + query.toString());
     list.replaceChildren();
     more.hidden = true;
     await load(needed());
     if (mine !== generation) return;
-    const filters = {}; // read after loading: a value from the URL is chosen once it is offered
-    for (const s of selects) if (s.value) filters[s.dataset.searchFilter] = s.value;
-    if (!term && !Object.keys(filters).length) { status.textContent = "请输入要办的事，或选择筛选条件。"; return; }
-    status.textContent = "正在搜索……";
-    const found = await searchAll(term, filters);
-    if (mine !== generation) return;
-    results = found;
-    shown = 0;
-    const label = term ? "“" + term + "”" : "所选条件";
-    status.textContent = results.length ? "找到 " + results.length + " 条与" + label + "相关的结果"
-      : "没有找到与" + label + "相关的结果。可以换个说法，或减少筛选条件。";
-    await showMore(mine);
+    if (term || Object.keys(filters).length) {
+      status.textContent = "正在搜索……";
+      const found = await searchAll(term, filters);
+      if (mine !== generation) return;
+      results = found;
+      shown = 0;
+      const label = term ? "“" + term + "”" : "所选条件";
+      status.textContent = results.length ? "找到 " + results.length + " 条与" + label + "相关的结果"
+        : "没有找到与" + label + "相关的结果。可以换个说法，或减少筛选条件。";
+      await showMore(mine);
+    } else {
+      status.textContent = "请输入要办的事，或选择筛选条件。";
+    }
+    await refreshFilters();
   }
 
   form.addEventListener("submit", (e) => { e.preventDefault(); run(true); });

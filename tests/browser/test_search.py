@@ -177,6 +177,11 @@ def wait_settled(page: Any, q: str, timeout: float = 15_000) -> str:
     return str(page.locator(STATUS).inner_text().strip())
 
 
+def wait_filters_shown(page: Any) -> None:
+    """Wait for the filter options, which the page fills after showing the results."""
+    page.wait_for_function("() => !document.querySelector('[data-search-filters]').hidden")
+
+
 def result_count(status: str) -> int:
     m = re.match(r"找到 (\d+) 条", status)
     return int(m.group(1)) if m else 0
@@ -362,6 +367,7 @@ def test_town_filter_from_url(new_page: Any, base_url: str) -> None:
     page, problems, _ = open_search(new_page, search_url(base_url, "占道", 镇街="马桥镇"))
     status = wait_settled(page, "占道")
     assert result_count(status) > 0, f"?q=占道&镇街=马桥镇: {status}"
+    wait_filters_shown(page)
     assert page.locator('[data-search-filter="镇街"]').input_value() == "马桥镇"
     rows = all_results(page, status)
     assert len(rows) == result_count(status)
@@ -404,6 +410,7 @@ def test_choosing_a_filter_updates_results(new_page: Any, base_url: str) -> None
     assert any("马桥镇" in o for o in offices) and any("金山镇" in o for o in offices), (
         f"“占道” should find items in both towns before filtering: {offices}")
 
+    wait_filters_shown(page)
     select = page.locator('[data-search-filter="镇街"]')
     options = select.locator("option").all_inner_texts()
     assert "金山镇" in options, f"镇街 options: {options}"
@@ -573,6 +580,55 @@ def test_a_search_after_a_failed_load_starts_again(browser: Any, base_url: str,
         assert result_count(wait_settled(page, "占道")) == expected
     finally:
         context.close()
+
+
+def test_results_do_not_wait_for_the_filter_options(browser: Any, base_url: str) -> None:
+    """Filling the filter options loads every filter file of every bundle; the results
+    are shown while those files are still on their way, and the options come after."""
+    context = browser.new_context()
+    held: list[Any] = []
+    released = False
+
+    def hold(route: Any) -> None:  # answered once released
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    try:
+        context.route(re.compile(r"\.pf_filter$"), hold)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(search_url(base_url, "占道"), wait_until="load")
+        assert result_count(wait_settled(page, "占道")) > 0
+        for _ in range(100):  # the options are asked for right after the results
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "no filter file was requested"
+        assert page.locator("[data-search-filters]").is_hidden()
+        released = True
+        for route in held:
+            route.continue_()
+        wait_filters_shown(page)
+        options = page.locator('[data-search-filter="镇街"] option').all_inner_texts()
+        assert {"马桥镇", "金山镇"} <= set(options), options
+    finally:
+        context.close()
+
+
+def test_a_filter_value_no_page_has_finds_nothing_and_stays_chosen(new_page: Any,
+                                                                   base_url: str) -> None:
+    """A link with a 镇街 that no page has (a renamed town, a typo) is searched as given:
+    nothing is found, and the filter shows that value rather than silently 全部."""
+    page, problems, _ = open_search(new_page, search_url(base_url, "占道", 镇街="不存在镇"))
+    status = wait_settled(page, "占道")
+    assert status.startswith("没有找到"), status
+    wait_filters_shown(page)
+    assert page.locator('[data-search-filter="镇街"]').input_value() == "不存在镇"
+    page.locator('[data-search-filter="镇街"]').select_option("")
+    assert result_count(wait_settled(page, "占道")) > 0
+    assert not problems.all(), "\n".join(problems.all())
 
 
 # -- Overlapping searches ------------------------------------------------------------------
