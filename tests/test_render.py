@@ -1,8 +1,10 @@
-"""The template environment's shortcuts give exactly what stock Jinja2 gives."""
+"""The template environment's shortcuts give exactly what stock Jinja2 gives; sitemaps
+stay within the protocol's limit."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from xml.etree import ElementTree
 
 import jinja2
 import pytest
@@ -10,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from towncat.render import make_environment
+from towncat.render import SITEMAP_MAX_URLS, make_environment, render_sitemaps
 
 TEMPLATE = (
     "{{ d.name }}|{{ d.items }}|{{ d.get('x', 'none') }}|{{ d.count }}|"
@@ -61,3 +63,38 @@ def test_escapes_text_and_keeps_markup(tmp_path: Path) -> None:
     template = make_environment(tmp_path).get_template("t.html")
     html = template.render(a="<script>&'\"", b=Markup("<em>x</em>"), c={"v": "<b>"})
     assert html == "&lt;script&gt;&amp;&#39;&#34; <em>x</em> &lt;b&gt;"
+
+
+# -- Sitemaps ------------------------------------------------------------------------------
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def locs(text: str, entry: str) -> list[str]:
+    root = ElementTree.fromstring(text.encode("utf-8"))
+    return [e.findtext(f"{SITEMAP}loc") or "" for e in root.findall(f"{SITEMAP}{entry}")]
+
+
+def test_a_small_site_has_one_sitemap_without_the_404_page() -> None:
+    files = render_sitemaps(["", "towns/a/", "404.html", "towns/a&b/"], "https://x.org/")
+    assert list(files) == ["sitemap.xml"]
+    assert locs(files["sitemap.xml"], "url") == [
+        "https://x.org/", "https://x.org/towns/a/", "https://x.org/towns/a&b/"]
+
+
+@pytest.mark.parametrize("pages", [3, 4, 7])
+def test_past_the_limit_an_index_lists_sitemaps_of_at_most_the_limit(pages: int) -> None:
+    page_urls = [f"towns/t{n}/" for n in range(pages)]
+    files = render_sitemaps(page_urls, "https://x.org/zibo/", max_urls=3)
+    if pages <= 3:
+        assert list(files) == ["sitemap.xml"]
+        return
+    parts = locs(files["sitemap.xml"], "sitemap")
+    assert parts == [f"https://x.org/zibo/sitemap-{n}.xml" for n in range(1, len(files))]
+    listed = [locs(files[p.removeprefix("https://x.org/zibo/")], "url") for p in parts]
+    assert all(0 < len(chunk) <= 3 for chunk in listed)
+    assert [u for chunk in listed for u in chunk] == [f"https://x.org/zibo/{u}" for u in page_urls]
+
+
+def test_the_limit_is_the_protocols() -> None:
+    assert SITEMAP_MAX_URLS == 50_000

@@ -1,4 +1,4 @@
-"""Pages to HTML with Jinja2 (autoescape, StrictUndefined), plus sitemap.xml and robots.txt."""
+"""Pages to HTML with Jinja2 (autoescape, StrictUndefined), plus sitemaps and robots.txt."""
 
 from __future__ import annotations
 
@@ -97,17 +97,32 @@ def render_page(env: jinja2.Environment, page: Page, config: Config, nav: Mappin
     return template.render(**page.context, **page_globals(page, config, nav))
 
 
-def render_sitemap(page_urls: Iterable[str], base_url: str) -> str:
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
-    lines += [
-        f"  <url><loc>{escape(base_url + url)}</loc></url>"
-        for url in page_urls
-        if url != urls.NOT_FOUND
-    ]
-    lines.append("</urlset>")
+SITEMAP_MAX_URLS = 50_000  # sitemaps.org: at most 50,000 URLs (and 50 MB) in one file
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>'
+_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def render_sitemaps(
+    page_urls: Iterable[str], base_url: str, max_urls: int = SITEMAP_MAX_URLS
+) -> dict[str, str]:
+    """Output path → text: ``sitemap.xml`` listing every page, or, past ``max_urls`` pages
+    (a province), a sitemap index over ``sitemap-1.xml``, ``sitemap-2.xml`` … of at most
+    ``max_urls`` pages each, in the order given."""
+    locs = [base_url + url for url in page_urls if url != urls.NOT_FOUND]
+    if len(locs) <= max_urls:
+        return {"sitemap.xml": _sitemap_file("urlset", "url", locs)}
+    parts = {
+        f"sitemap-{number}.xml": _sitemap_file("urlset", "url", locs[start : start + max_urls])
+        for number, start in enumerate(range(0, len(locs), max_urls), start=1)
+    }
+    index = _sitemap_file("sitemapindex", "sitemap", [base_url + path for path in parts])
+    return {"sitemap.xml": index, **parts}
+
+
+def _sitemap_file(root: str, entry: str, locs: Iterable[str]) -> str:
+    lines = [_XML_HEAD, f'<{root} xmlns="{_SITEMAP_NS}">']
+    lines += [f"  <{entry}><loc>{escape(loc)}</loc></{entry}>" for loc in locs]
+    lines.append(f"</{root}>")
     return "\n".join(lines) + "\n"
 
 

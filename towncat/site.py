@@ -24,7 +24,7 @@ from .history import History
 from .incremental import TownOutput, fingerprint
 from .model import Town
 from .pages import build_pages, build_town_pages
-from .render import make_environment, render_page, render_robots, render_sitemap
+from .render import make_environment, render_page, render_robots, render_sitemaps
 from .schema import load_schemas
 from .search import CHARS_MARKER, add_search_chars
 from .summary import Overview
@@ -115,7 +115,8 @@ def render_aggregates(
         for path, feed in build_feeds(job.overview, job.history, job.labels, job.config.base_url):
             staging.add(path, env.get_template("atom.xml").render(**feed).encode("utf-8"))
         all_urls = sorted([p.url for p in other] + town_urls)
-        staging.add("sitemap.xml", render_sitemap(all_urls, job.config.base_url).encode())
+        for path, text in render_sitemaps(all_urls, job.config.base_url).items():
+            staging.add(path, text.encode())
         staging.add("robots.txt", render_robots(job.config.base_url).encode())
     for path, data in read_assets(job.root / job.config.static_dir).items():
         staging.add(job.prefix + path, data)
