@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from sitefixture import copy_fixture
 
 from towncat.cli import main
@@ -42,14 +43,16 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_assembled_shards_equal_a_single_build(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flags", [("--no-search",), ()], ids=["no-search", "search"])
+def test_assembled_shards_equal_a_single_build(tmp_path: Path, flags: tuple[str, ...]) -> None:
+    """Byte for byte, the search index included."""
     root = two_county_project(tmp_path)
-    assert run(root, "build", "--no-search")[0] == 0
+    assert run(root, "build", *flags)[0] == 0
     single = snapshot(root / "site")
     shards = tmp_path / "shards"
     for county in ("huantai", "zichuan"):
         code, output = run(root, "shard", "--county", county, "--output",
-                           str(shards / county), "--no-search")
+                           str(shards / county), *flags)
         assert code == 0, output
     assert not (shards / "zichuan" / "towns" / "alpha").exists()  # only its own towns
     code, output = run(root, "assemble", str(shards / "huantai"), str(shards / "zichuan"))

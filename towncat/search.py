@@ -10,7 +10,9 @@ are merged in the browser (all of them, or only a county's for a search within
 it): the indexer's memory is bounded by the largest bundle, and an edit to one town
 re-indexes only its bundle (about 0.5 s per town of ~270 records on a 2-core
 machine). Larger bundles mean more to re-index per edit and fewer bundles for the
-browser, whose setup and every query cost about 6–10 ms per bundle.
+browser, whose setup and every query cost about 6–10 ms per bundle. Each bundle's
+filter files are put in a fixed order after Pagefind writes them (``pagefind_files``),
+so that the same pages give the same index bytes.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from .pagefind_files import PagefindFormatError, canonicalize_bundle
 from .summary import Overview
 
 CHARS_MARKER = "<!--search-chars-->"
@@ -105,6 +108,10 @@ def index_bundle(site: Path, bundle: Bundle, binary: str) -> None:
         raise SearchIndexError(
             f"搜索索引 {bundle.name} 生成失败（退出码 {done.returncode}）：" + " / ".join(detail)
         )
+    try:
+        canonicalize_bundle(site / bundle.path)
+    except (PagefindFormatError, OSError, ValueError, LookupError, TypeError) as err:
+        raise SearchIndexError(f"搜索索引 {bundle.name} 的文件无法整理为固定顺序：{err}") from err
 
 
 def index_site(site: Path, bundles: Iterable[Bundle], workers: int = 2) -> None:

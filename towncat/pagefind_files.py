@@ -1,0 +1,136 @@
+"""Pagefind's output made the same bytes on every run.
+
+Pagefind writes each filter's values, and the list of filters in the bundle's metadata,
+in hash-map order, which changes from run to run; the file names are hashes of that
+content, so the filter files, the ``.pf_meta`` file and ``pagefind-entry.json`` come out
+different every time. ``canonicalize_bundle`` sorts both lists, writes the files again
+under names hashed from the sorted content and points the metadata and the entry file
+at them; nothing else in the bundle is touched, and what the browser reads means the
+same. The files are gzip-compressed ``pagefind_dcd`` + CBOR. Only the CBOR that Pagefind
+writes is understood (unsigned integers, text, arrays); anything else, or bytes that do
+not encode back exactly as they were read, raises ``PagefindFormatError`` rather than
+guess.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import struct
+from pathlib import Path
+from typing import Any
+
+SIGNATURE = b"pagefind_dcd"
+ENTRY = "pagefind-entry.json"
+_META_FILTERS = 3  # the metadata's list of [filter name, file hash]
+
+
+class PagefindFormatError(Exception):
+    """A Pagefind file is not in the form this module knows (another Pagefind version?)."""
+
+
+def canonicalize_bundle(folder: Path) -> None:
+    """Rewrite the filter files and metadata of the bundle in ``folder`` in sorted order."""
+    entry_path = folder / ENTRY
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        old_meta = folder / f"pagefind.{language['hash']}.pf_meta"
+        meta = read_file(old_meta)
+        prefix = language["hash"].split("_", 1)[0] + "_"
+        filters = []
+        for name, old_hash in meta[_META_FILTERS]:
+            old_filter = folder / "filter" / f"{old_hash}.pf_filter"
+            filter_name, values = read_file(old_filter)
+            content = encode([filter_name, sorted(values, key=lambda value: value[0])])
+            new_hash = prefix + _digest(content, 7)
+            old_filter.unlink()
+            _write(folder / "filter" / f"{new_hash}.pf_filter", content)
+            filters.append([name, new_hash])
+        meta[_META_FILTERS] = sorted(filters)
+        content = encode(meta)
+        language["hash"] = prefix + _digest(content, 13)
+        old_meta.unlink()
+        _write(folder / f"pagefind.{language['hash']}.pf_meta", content)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def read_file(path: Path) -> Any:
+    """The value in a Pagefind index file, checked to encode back to the same bytes."""
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise PagefindFormatError(f"{path.name}: no {SIGNATURE.decode()} signature")
+    value, end = _decode(data, len(SIGNATURE))
+    if end != len(data) or SIGNATURE + encode(value) != data:
+        raise PagefindFormatError(f"{path.name}: does not encode back to the same bytes")
+    return value
+
+
+def _write(path: Path, content: bytes) -> None:
+    path.write_bytes(gzip.compress(SIGNATURE + content, mtime=0))
+
+
+def _digest(content: bytes, length: int) -> str:
+    return hashlib.sha256(content).hexdigest()[:length]
+
+
+# -- The CBOR that Pagefind writes ---------------------------------------------------------
+
+_UINT, _TEXT, _ARRAY = 0, 3, 4
+
+
+def encode(value: Any) -> bytes:
+    """CBOR of unsigned integers, text and lists, each in its shortest form."""
+    if isinstance(value, bool):
+        raise PagefindFormatError(f"cannot encode {value!r}")
+    if isinstance(value, int) and value >= 0:
+        return _head(_UINT, value)
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _head(_TEXT, len(raw)) + raw
+    if isinstance(value, list):
+        return _head(_ARRAY, len(value)) + b"".join(encode(item) for item in value)
+    raise PagefindFormatError(f"cannot encode {type(value).__name__}")
+
+
+def _head(major: int, argument: int) -> bytes:
+    if argument < 24:
+        return bytes([major << 5 | argument])
+    for info, form in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
+        if argument < 1 << (8 * struct.calcsize(form)):
+            return bytes([major << 5 | info]) + struct.pack(form, argument)
+    raise PagefindFormatError(f"number too large: {argument}")
+
+
+def _decode(data: bytes, at: int) -> tuple[Any, int]:
+    """The value starting at ``data[at]`` and the offset after it."""
+    if at >= len(data):
+        raise PagefindFormatError("truncated")
+    major, info = data[at] >> 5, data[at] & 0x1F
+    at += 1
+    if info < 24:
+        argument = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        if at + size > len(data):
+            raise PagefindFormatError("truncated")
+        argument = int.from_bytes(data[at : at + size], "big")
+        at += size
+    else:
+        raise PagefindFormatError(f"unsupported CBOR length form {info}")
+    if major == _UINT:
+        return argument, at
+    if major == _TEXT:
+        if at + argument > len(data):
+            raise PagefindFormatError("truncated")
+        try:
+            return data[at : at + argument].decode("utf-8"), at + argument
+        except UnicodeDecodeError as err:
+            raise PagefindFormatError("text is not UTF-8") from err
+    if major == _ARRAY:
+        items = []
+        for _ in range(argument):
+            item, at = _decode(data, at)
+            items.append(item)
+        return items, at
+    raise PagefindFormatError(f"unsupported CBOR major type {major}")
