@@ -172,7 +172,7 @@ async function start() {
     const first = whole.results;
     if (!splitting) return first;
     const split = parts.results;
-    const seen = new Set(first.map((r) => r.id));
+    const seen = new Set(first.map((r) => r.id)); // ids name their bundle: unique in the site
     const merged = [...first, ...split.filter((r) => !seen.has(r.id))];
     const head = merged.slice(0, RERANK);
     const data = await Promise.all(head.map((r) => r.data()));

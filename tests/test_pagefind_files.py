@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -89,7 +90,9 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def pagefind_bundle(site: Path, name: str) -> Path:
-    """Pagefind's own output for the site's town pages, as it writes it."""
+    """Pagefind's own output for the site's town pages, as it writes it, in a fresh
+    ``raw/<name>/`` folder."""
+    shutil.rmtree(site / "raw" / name, ignore_errors=True)
     done = subprocess.run([pagefind_binary(), "--site", str(site), "--glob", "towns/**/*.html",
                            "--output-subdir", f"raw/{name}", "--silent"], check=False)
     assert done.returncode == 0
@@ -101,35 +104,54 @@ def files(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def read_meta(folder: Path) -> list[Any]:
+    entry = json.loads((folder / ENTRY).read_text(encoding="utf-8"))
+    (language,) = entry["languages"].values()
+    return list(read_file(folder / f"pagefind.{language['hash']}.pf_meta"))
+
+
 def meaning(folder: Path) -> dict[str, Any]:
-    """What a bundle's metadata and filters say, whatever their order and file names."""
-    entry = (folder / ENTRY).read_text(encoding="utf-8")
-    language = entry.split('"hash":"', 1)[1].split('"', 1)[0]
-    meta = read_file(folder / f"pagefind.{language}.pf_meta")
+    """What a bundle says, whatever the order of its filters and the names of its files:
+    its metadata but the file names, each filter's pages by value, each page's fragment."""
+    meta = read_meta(folder)
     filters = {}
     for name, hash_ in meta[3]:
         filter_name, rows = read_file(folder / "filter" / f"{hash_}.pf_filter")
         filters[name] = (filter_name, {value: pages for value, pages in rows})
-    return {"meta": meta[:3] + meta[4:], "filters": filters}
+    fragments = [(folder / "fragment" / f"{page}.pf_fragment").read_bytes() for page, _ in meta[1]]
+    words = [count for _, count in meta[1]]
+    return {"meta": [meta[0], words, meta[2], *meta[4:]], "filters": filters,
+            "fragments": fragments}
 
 
 def test_two_pagefind_runs_give_the_same_bytes_once_ordered(built_site: Path) -> None:
-    first, second = pagefind_bundle(built_site, "a"), pagefind_bundle(built_site, "b")
-    assert list((first / "filter").iterdir())  # the fixture has filters to order
-    meant = meaning(first)
-    canonicalize_bundle(first)
-    canonicalize_bundle(second)
-    assert files(first) == files(second)
-    assert meaning(first) == meant
+    bundle = pagefind_bundle(built_site, "a")
+    assert list((bundle / "filter").iterdir())  # the fixture has filters to order
+    meant = meaning(bundle)
+    canonicalize_bundle(bundle)
+    first = files(bundle)
+    assert meaning(bundle) == meant
+    canonicalize_bundle(pagefind_bundle(built_site, "a"))
+    assert files(bundle) == first
 
 
-def test_ordering_twice_changes_nothing_and_keeps_the_other_files(built_site: Path) -> None:
-    bundle = pagefind_bundle(built_site, "c")
-    untouched = {k: v for k, v in files(bundle).items()
-                 if not (k.startswith("filter/") or k.endswith(".pf_meta") or k == ENTRY)}
-    canonicalize_bundle(bundle)
-    once = files(bundle)
-    canonicalize_bundle(bundle)
-    assert files(bundle) == once
+def test_page_ids_name_their_bundle_and_nothing_else_changes(built_site: Path) -> None:
+    """Two bundles of the same pages: the same ids as Pagefind writes them, different
+    ids once each names its bundle; ordering a bundle twice changes nothing more."""
+    one, two = pagefind_bundle(built_site, "one"), pagefind_bundle(built_site, "two")
+    assert [p for p, _ in read_meta(one)[1]] == [p for p, _ in read_meta(two)[1]]
+    untouched = {k: v for k, v in files(one).items()
+                 if not k.startswith(("filter/", "fragment/")) and not k.endswith(".pf_meta")
+                 and k != ENTRY}
+    canonicalize_bundle(one)
+    canonicalize_bundle(two)
+    ids_one = [p for p, _ in read_meta(one)[1]]
+    ids_two = [p for p, _ in read_meta(two)[1]]
+    assert ids_one and all(p.endswith("-one") for p in ids_one)
+    assert all(p.endswith("-two") for p in ids_two)
+    assert sorted(p.name for p in (one / "fragment").iterdir()) == sorted(
+        f"{p}.pf_fragment" for p in ids_one)
+    once = files(one)
+    canonicalize_bundle(one)
+    assert files(one) == once
     assert {k: v for k, v in once.items() if k in untouched} == untouched
-    shutil.rmtree(bundle)

@@ -1,15 +1,24 @@
-"""Pagefind's output made the same bytes on every run.
+"""Pagefind's output made the same bytes on every run, with page ids unique in the site.
 
 Pagefind writes each filter's values, and the list of filters in the bundle's metadata,
 in hash-map order, which changes from run to run; the file names are hashes of that
 content, so the filter files, the ``.pf_meta`` file and ``pagefind-entry.json`` come out
 different every time. ``canonicalize_bundle`` sorts both lists, writes the files again
 under names hashed from the sorted content and points the metadata and the entry file
-at them; nothing else in the bundle is touched, and what the browser reads means the
-same. The files are gzip-compressed ``pagefind_dcd`` + CBOR. Only the CBOR that Pagefind
-writes is understood (unsigned integers, text, arrays); anything else, or bytes that do
-not encode back exactly as they were read, raises ``PagefindFormatError`` rather than
-guess.
+at them.
+
+A page's id in search results is the name of its fragment file, seven hex digits of a
+hash, unique within one bundle only: at city scale about one pair of pages in two
+bundles share one, at province scale hundreds, and the search page, which merges the
+results of two searches by id, would drop one of such a pair. ``canonicalize_bundle``
+therefore also appends the bundle's folder name (unique in the site) to every page id,
+renaming the fragment files; index chunks and filters refer to pages by position and
+are not touched.
+
+The files are gzip-compressed ``pagefind_dcd`` + CBOR. Only the CBOR that Pagefind
+writes in these files is understood (unsigned integers, text, arrays); anything else, or
+bytes that do not encode back exactly as they were read, raises ``PagefindFormatError``
+rather than guess.
 """
 
 from __future__ import annotations
@@ -17,12 +26,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import struct
 from pathlib import Path
 from typing import Any
 
 SIGNATURE = b"pagefind_dcd"
 ENTRY = "pagefind-entry.json"
+_META_PAGES = 1  # the metadata's list of [page id (its fragment's name), word count]
 _META_FILTERS = 3  # the metadata's list of [filter name, file hash]
 
 
@@ -31,7 +42,8 @@ class PagefindFormatError(Exception):
 
 
 def canonicalize_bundle(folder: Path) -> None:
-    """Rewrite the filter files and metadata of the bundle in ``folder`` in sorted order."""
+    """Rewrite the filter files and metadata of the bundle in ``folder`` in sorted order,
+    with the folder's name in every page id."""
     entry_path = folder / ENTRY
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     for language in entry["languages"].values():
@@ -48,11 +60,23 @@ def canonicalize_bundle(folder: Path) -> None:
             _write(folder / "filter" / f"{new_hash}.pf_filter", content)
             filters.append([name, new_hash])
         meta[_META_FILTERS] = sorted(filters)
+        _tag_pages(folder, meta[_META_PAGES])
         content = encode(meta)
         language["hash"] = prefix + _digest(content, 13)
         old_meta.unlink()
         _write(folder / f"pagefind.{language['hash']}.pf_meta", content)
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def _tag_pages(folder: Path, pages: list[list[Any]]) -> None:
+    """Append ``-<folder name>`` to each page id (once) and rename its fragment file."""
+    suffix = "-" + folder.name
+    fragments = os.fspath(folder / "fragment")
+    for page in pages:
+        if not page[0].endswith(suffix):
+            old = os.path.join(fragments, page[0] + ".pf_fragment")
+            page[0] += suffix
+            os.rename(old, os.path.join(fragments, page[0] + ".pf_fragment"))
 
 
 def read_file(path: Path) -> Any:
