@@ -50,15 +50,17 @@ def canonicalize_bundle(folder: Path) -> None:
         old_meta = folder / f"pagefind.{language['hash']}.pf_meta"
         meta = read_file(old_meta)
         prefix = language["hash"].split("_", 1)[0] + "_"
+        old_filters = [folder / "filter" / f"{hash_}.pf_filter" for _, hash_ in meta[_META_FILTERS]]
+        contents = []  # all read before any is written: a new name may be an old one
+        for path in old_filters:
+            filter_name, values = read_file(path)
+            contents.append(encode([filter_name, sorted(values, key=lambda value: value[0])]))
+        for path in old_filters:
+            path.unlink()
         filters = []
-        for name, old_hash in meta[_META_FILTERS]:
-            old_filter = folder / "filter" / f"{old_hash}.pf_filter"
-            filter_name, values = read_file(old_filter)
-            content = encode([filter_name, sorted(values, key=lambda value: value[0])])
-            new_hash = prefix + _digest(content, 7)
-            old_filter.unlink()
-            _write(folder / "filter" / f"{new_hash}.pf_filter", content)
-            filters.append([name, new_hash])
+        for (name, _), content in zip(meta[_META_FILTERS], contents, strict=True):
+            filters.append([name, prefix + _digest(content, 7)])
+            _write(folder / "filter" / f"{filters[-1][1]}.pf_filter", content)
         meta[_META_FILTERS] = sorted(filters)
         _tag_pages(folder, meta[_META_PAGES])
         content = encode(meta)
