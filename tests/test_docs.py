@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import re
 from pathlib import Path
 
 from towncat.cli import main
@@ -40,6 +42,27 @@ def test_every_schema_field_has_a_title_description_and_example() -> None:
                 if not (node.get(key) or resolved.get(key)):
                     lacking.append(f"{name}: {path} lacks {key}")
     assert lacking == []
+
+
+def test_schema_descriptions_are_in_chinese() -> None:
+    """Editors read them as hovers in their editor and in the field reference."""
+    english = []
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "description" and isinstance(value, str):
+                    if not re.search(r"[\u4e00-\u9fff]", value):
+                        english.append(f"{where}: {value}")
+                else:
+                    walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for number, value in enumerate(node):
+                walk(value, f"{where}[{number}]")
+
+    for path in sorted((REPO / "schemas").glob("*.schema.json")):
+        walk(json.loads(path.read_text(encoding="utf-8")), path.name)
+    assert english == []
 
 
 def test_every_problem_code_is_in_the_readme() -> None:
