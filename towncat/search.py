@@ -10,9 +10,10 @@ are merged in the browser (all of them, or only a county's for a search within
 it): the indexer's memory is bounded by the largest bundle, and an edit to one town
 re-indexes only its bundle (about 0.5 s per town of ~270 records on a 2-core
 machine). Larger bundles mean more to re-index per edit and fewer bundles for the
-browser, whose setup and every query cost about 6–10 ms per bundle. Each bundle's
-filter files are put in a fixed order after Pagefind writes them (``pagefind_files``),
-so that the same pages give the same index bytes.
+browser, whose setup and every query cost about 6–10 ms per bundle. After Pagefind
+writes a bundle, its filter files are put in a fixed order and its page ids given the
+bundle's name (``pagefind_files``): the same pages give the same index bytes, and a
+result id names one page in the whole site.
 """
 
 from __future__ import annotations
