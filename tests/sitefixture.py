@@ -19,3 +19,9 @@ def copy_fixture(tmp_path: Path) -> Path:
         toml = toml.replace(f'"../../../{name}"', f'"{REPO / name}"')
     (root / "towncat.toml").write_text(toml, encoding="utf-8")
     return root
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` by relative path: two builds are the same when these are."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -14,18 +14,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sitefixture import REPO, copy_fixture
+from sitefixture import REPO, copy_fixture, snapshot
 
 from towncat.cli import main
 from towncat.config import load_config
 from towncat.pipeline import run_build
 from towncat.urls import is_safe_path
 from towncat.write import OutputError, link_files, write_site
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build(root: Path, *args: str) -> tuple[int, str]:

@@ -7,14 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitefixture import copy_fixture
+from sitefixture import copy_fixture, snapshot
 
 from towncat.cli import main
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build(root: Path, *extra: str) -> str:

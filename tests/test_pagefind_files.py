@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sitefixture import copy_fixture
+from sitefixture import copy_fixture, snapshot
 
 from towncat.cli import main
 from towncat.pagefind_files import (
@@ -99,11 +99,6 @@ def pagefind_bundle(site: Path, name: str) -> Path:
     return site / "raw" / name
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def read_meta(folder: Path) -> list[Any]:
     entry = json.loads((folder / ENTRY).read_text(encoding="utf-8"))
     (language,) = entry["languages"].values()
@@ -129,10 +124,10 @@ def test_two_pagefind_runs_give_the_same_bytes_once_ordered(built_site: Path) ->
     assert list((bundle / "filter").iterdir())  # the fixture has filters to order
     meant = meaning(bundle)
     canonicalize_bundle(bundle)
-    first = files(bundle)
+    first = snapshot(bundle)
     assert meaning(bundle) == meant
     canonicalize_bundle(pagefind_bundle(built_site, "a"))
-    assert files(bundle) == first
+    assert snapshot(bundle) == first
 
 
 def test_page_ids_name_their_bundle_and_nothing_else_changes(built_site: Path) -> None:
@@ -140,7 +135,7 @@ def test_page_ids_name_their_bundle_and_nothing_else_changes(built_site: Path) -
     ids once each names its bundle; ordering a bundle twice changes nothing more."""
     one, two = pagefind_bundle(built_site, "one"), pagefind_bundle(built_site, "two")
     assert [p for p, _ in read_meta(one)[1]] == [p for p, _ in read_meta(two)[1]]
-    untouched = {k: v for k, v in files(one).items()
+    untouched = {k: v for k, v in snapshot(one).items()
                  if not k.startswith(("filter/", "fragment/")) and not k.endswith(".pf_meta")
                  and k != ENTRY}
     canonicalize_bundle(one)
@@ -151,7 +146,7 @@ def test_page_ids_name_their_bundle_and_nothing_else_changes(built_site: Path) -
     assert all(p.endswith("-two") for p in ids_two)
     assert sorted(p.name for p in (one / "fragment").iterdir()) == sorted(
         f"{p}.pf_fragment" for p in ids_one)
-    once = files(one)
+    once = snapshot(one)
     canonicalize_bundle(one)
-    assert files(one) == once
+    assert snapshot(one) == once
     assert {k: v for k, v in once.items() if k in untouched} == untouched

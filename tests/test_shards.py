@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from sitefixture import copy_fixture
+from sitefixture import copy_fixture, snapshot
 
 from towncat.cli import main
 
@@ -36,11 +36,6 @@ def run(root: Path, *args: str) -> tuple[int, str]:
     out = io.StringIO()
     code = main(["--root", str(root), *args], out=out)
     return code, out.getvalue()
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("flags", [("--no-search",), ()], ids=["no-search", "search"])
