@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How fast is the git-history extraction (``towncat.history.read_site_history``)?
+"""How fast is the git-history extraction (``towncat.history.replay.read_site_history``)?
 
     python3 bench/bench_history.py                 # 500 commits, city scale, 3 runs each
     python3 bench/bench_history.py --repeat 5 --json /tmp/history.json
@@ -757,7 +757,9 @@ OTHER = "  other (versions, Change objects …)"
 def _instrument() -> dict[str, int]:
     import yaml
 
-    from towncat import changes, gitlog, history, loader
+    from towncat.content import loader
+    from towncat.history import changes, gitlog
+    from towncat.history import replay as history
 
     counts = {"blobs": 0, "bytes": 0, "parsed": 0}
     read = gitlog.BlobReader.read
@@ -803,7 +805,7 @@ def _instrument() -> dict[str, int]:
 
 def child_towncat(root: Path, cache: Path) -> dict[str, Any]:
     counts = _instrument()
-    from towncat import history
+    from towncat.history import replay as history
 
     started = time.perf_counter()
     result = history.read_site_history(root, CONTENT, cache)
@@ -860,7 +862,7 @@ def child_profile(root: Path, cache: Path, top: int) -> dict[str, Any]:
     import cProfile
     import pstats
 
-    from towncat import history
+    from towncat.history import replay as history
 
     profiler = cProfile.Profile()
     started = time.perf_counter()

@@ -9,9 +9,9 @@
 Steps:
 
 1. Generate (or reuse, cached under /tmp/towncat-bench/) a synthetic project with
-   ``bench/synthetic.py`` and build it *with* search (``towncat.pipeline.run_build``, the
+   ``bench/synthetic.py`` and build it *with* search (``towncat.build.pipeline.run_build``, the
    repository's templates and static files) into ``<project>/site``; the build is timed.
-2. Time the indexing stage alone: ``towncat.search.index_site`` run again on the built
+2. Time the indexing stage alone: ``towncat.search.bundles.index_site`` run again on the built
    site, with each Pagefind process's wall time and peak RSS read from ``os.wait4``
    (and ``getrusage(RUSAGE_CHILDREN)`` as a cross-check). Print the size and file count
    of ``site/pagefind`` per bundle.
@@ -124,8 +124,8 @@ def project(towns: int, seed: int, cache: Path, regenerate: bool) -> tuple[Path,
 def build(root: Path, bundle_towns: int) -> tuple[Path, float, Any]:
     """Build ``root`` with search into ``root/site`` (at most ``bundle_towns`` towns per
     bundle); return (site, seconds, config)."""
+    from towncat.build.pipeline import run_build
     from towncat.config import Config
-    from towncat.pipeline import run_build
 
     site = root / "site"
     if site.exists():  # a cold build: no earlier output or build cache to reuse
@@ -154,9 +154,9 @@ class ChildRun:
 
 @contextlib.contextmanager
 def measured_pagefind() -> Iterator[list[ChildRun]]:
-    """Patch ``towncat.search``'s ``subprocess.run`` so that each Pagefind process is
+    """Patch ``towncat.search.bundles``'s ``subprocess.run`` so that each Pagefind process is
     waited for with ``os.wait4``: its own wall time and peak RSS, nothing else's."""
-    import towncat.search as search_module
+    import towncat.search.bundles as search_module
 
     runs: list[ChildRun] = []
     real = search_module.__dict__["subprocess"]
@@ -190,9 +190,9 @@ def measured_pagefind() -> Iterator[list[ChildRun]]:
 
 def index_again(root: Path, site: Path, config: Any) -> dict[str, Any]:
     """Time ``index_site`` alone on the built site (the bundles the build planned)."""
-    from towncat.pipeline import run_check
-    from towncat.search import index_site, plan_bundles
-    from towncat.summary import summarize
+    from towncat.build.pipeline import run_check
+    from towncat.content.summary import summarize
+    from towncat.search.bundles import index_site, plan_bundles
 
     check = run_check(root, config)
     assert check.catalogue is not None

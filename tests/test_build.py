@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sitefixture import REPO, copy_fixture, snapshot
 
+from towncat.build.pipeline import run_build
+from towncat.build.write import OutputError, link_files, write_site
 from towncat.cli import main
 from towncat.config import load_config
-from towncat.pipeline import run_build
-from towncat.urls import is_safe_path
-from towncat.write import OutputError, link_files, write_site
+from towncat.site.urls import is_safe_path
 
 
 def build(root: Path, *args: str) -> tuple[int, str]:

@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 from towncat.cli import main
-from towncat.problems import CODES
-from towncat.reference import field_rows
-from towncat.schema import SCHEMA_NAMES, load_schemas
+from towncat.content.problems import CODES
+from towncat.content.reference import field_rows
+from towncat.content.schema import SCHEMA_NAMES, load_schemas
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sitefixture import copy_fixture
 
+from towncat.build.pipeline import run_build
 from towncat.config import load_config
-from towncat.pipeline import run_build
 
 GOLDEN = Path(__file__).parent / "golden" / "small-site"
 SKIPPED = ("assets/", "schemas/", "pagefind/")  # copies of static/, schemas/; the index

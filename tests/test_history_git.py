@@ -23,12 +23,12 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from towncat import gitlog
+from towncat.build.pipeline import BuildResult, run_build
 from towncat.cli import main
 from towncat.config import load_config
-from towncat.history import History, read_site_history
-from towncat.pipeline import BuildResult, run_build
-from towncat.urls import item_url, output_path
+from towncat.history import gitlog
+from towncat.history.replay import History, read_site_history
+from towncat.site.urls import item_url, output_path
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "small-site"

@@ -32,8 +32,8 @@ from towncat_conftest import (
     summary,
 )
 
-from towncat.loader import MAX_FILE_BYTES
-from towncat.problems import CODES, Severity
+from towncat.content.loader import MAX_FILE_BYTES
+from towncat.content.problems import CODES, Severity
 
 FIXTURES = Path(__file__).parent / "invalid"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from towncat.loader import MAX_DEPTH, Plain, decode_bytes, load_yaml_file, parse_yaml
+from towncat.content.loader import MAX_DEPTH, Plain, decode_bytes, load_yaml_file, parse_yaml
 
 
 def codes(parsed) -> list[str]:
@@ -308,7 +308,7 @@ def test_schema_line_is_found_in_the_first_comments() -> None:
 
 
 def test_file_too_large(tmp_path, monkeypatch) -> None:
-    from towncat import loader
+    from towncat.content import loader
 
     monkeypatch.setattr(loader, "MAX_FILE_BYTES", 10)
     path = tmp_path / "t.yaml"

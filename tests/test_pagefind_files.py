@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from sitefixture import copy_fixture, snapshot
 
 from towncat.cli import main
-from towncat.pagefind_files import (
+from towncat.search.bundles import pagefind_binary
+from towncat.search.pagefind_files import (
     ENTRY,
     SIGNATURE,
     PagefindFormatError,
@@ -25,7 +26,6 @@ from towncat.pagefind_files import (
     encode,
     read_file,
 )
-from towncat.search import pagefind_binary
 
 values: st.SearchStrategy[Any] = st.recursive(
     st.integers(min_value=0, max_value=2**64 - 1) | st.text(max_size=30),

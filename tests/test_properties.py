@@ -5,7 +5,7 @@
     unknown key, a duplicated id, an unknown office) always gives a problem.
 (c) Valid catalogues generated here survive a trip through YAML text unchanged.
 
-The checks run ``towncat.pipeline.run_check`` (not the CLI, which would turn an
+The checks run ``towncat.build.pipeline.run_check`` (not the CLI, which would turn an
 exception into exit code 3) on a project written to a scratch folder.
 """
 
@@ -22,12 +22,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from towncat_conftest import MINIMAL_FILES, SCHEMAS, make_project
 
+from towncat.build.pipeline import run_check
 from towncat.config import Config
-from towncat.loader import parse_yaml
-from towncat.pipeline import run_check
-from towncat.problems import CODES
-from towncat.schema import SCHEMA_NAMES, load_schemas, validate_parsed
-from towncat.validate import RESERVED
+from towncat.content.loader import parse_yaml
+from towncat.content.problems import CODES
+from towncat.content.schema import SCHEMA_NAMES, load_schemas, validate_parsed
+from towncat.content.validate import RESERVED
 
 SCHEMA_SET = load_schemas(SCHEMAS)
 CONFIG = Config()

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from towncat.render import SITEMAP_MAX_URLS, make_environment, render_sitemaps
+from towncat.site.render import SITEMAP_MAX_URLS, make_environment, render_sitemaps
 
 TEMPLATE = (
     "{{ d.name }}|{{ d.items }}|{{ d.get('x', 'none') }}|{{ d.count }}|"

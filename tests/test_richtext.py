@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from towncat.richtext import _render, _simple_blocks, render_markdown
+from towncat.site.richtext import _render, _simple_blocks, render_markdown
 
 full_pipeline = _render.__wrapped__
 

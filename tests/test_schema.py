@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from towncat_conftest import SCHEMAS
 
-from towncat import model
-from towncat.loader import parse_yaml
-from towncat.problems import CODES
-from towncat.schema import SCHEMA_NAMES, SUPPORTED_KEYWORDS, load_schemas, validate_parsed
+from towncat.content import model
+from towncat.content.loader import parse_yaml
+from towncat.content.problems import CODES
+from towncat.content.schema import SCHEMA_NAMES, SUPPORTED_KEYWORDS, load_schemas, validate_parsed
 
 SCHEMA_SET = load_schemas(SCHEMAS)
 

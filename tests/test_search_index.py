@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from towncat.config import ConfigError, parse_config
-from towncat.model import County, Region
-from towncat.pages import search_page
-from towncat.search import CHARS_MARKER, add_search_chars, distinct_chars, plan_bundles
-from towncat.summary import Overview, TownSummary
+from towncat.content.model import County, Region
+from towncat.content.summary import Overview, TownSummary
+from towncat.search.bundles import CHARS_MARKER, add_search_chars, distinct_chars, plan_bundles
+from towncat.site.pages import search_page
 
 
 def test_character_field_lists_distinct_chinese_characters_of_indexed_text() -> None:
@@ -53,11 +53,12 @@ def test_search_page_offers_each_county_with_its_bundles() -> None:
                                          County("370303", "丙县", "bing")))
     towns = [_summary(f"a{i}", "甲区", 3) for i in range(3)] + [_summary("b0", "乙县", 1)]
     towns += [_summary("c0", "丙县", None)]  # nothing published: not offered
-    page = search_page(Overview(region, tuple(towns)), 2)
+    overview = Overview(region, tuple(towns))
+    page = search_page(overview, [(b.county, b.path) for b in plan_bundles(overview, 2)])
     assert page.context["counties"] == {"甲区": ["pagefind/jia-1/", "pagefind/jia-2/"],
                                         "乙县": ["pagefind/yi/"]}
     assert page.context["bundles"] == ["pagefind/jia-1/", "pagefind/jia-2/", "pagefind/yi/"]
-    off = search_page(Overview(region, tuple(towns)), 0)
+    off = search_page(overview, [])
     assert off.context["counties"] == {} and off.context["bundles"] == []
 
 

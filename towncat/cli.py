@@ -13,16 +13,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from .build.pipeline import CheckResult, check_all, run_build
+from .build.shards import ShardError, run_assemble, run_shard
 from .config import Config, ConfigError, load_config
-from .editions import diff_editions, render_diff_summary, versions_at, versions_of
-from .gitlog import GitError
-from .pipeline import CheckResult, check_all, run_build
-from .problems import count_by_severity, format_problem
-from .reference import render_readme
-from .schema import load_schemas
-from .search import SearchIndexError
-from .shards import ShardError, run_assemble, run_shard
-from .summary import Overview, summarize
+from .content.problems import count_by_severity, format_problem
+from .content.reference import render_readme
+from .content.schema import load_schemas
+from .content.summary import Overview, summarize
+from .history.editions import diff_editions, versions_at, versions_of
+from .history.gitlog import GitError
+from .search.bundles import SearchIndexError
+from .site.timeline import render_diff_summary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -229,7 +230,7 @@ def update_readme(root: Path, config: Config, *, check_only: bool, out: TextIO) 
         print("README.md 已是最新", file=out)
         return EXIT_OK
     if check_only:
-        print("README.md 的字段表或问题代码表已过时；请运行 python build.py docs", file=out)
+        print("README.md 的字段表、模块表或问题代码表已过时；请运行 python build.py docs", file=out)
         return EXIT_PROBLEMS
     readme.write_text(updated, encoding="utf-8")
     print("已更新 README.md", file=out)

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from .build.pipeline import run_build
 from .config import Config
-from .pipeline import run_build
-from .problems import format_problem
+from .content.problems import format_problem
 
 POLL_SECONDS = 0.5
 

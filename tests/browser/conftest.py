@@ -1,7 +1,7 @@
 """Fixtures for the real-browser tests: one build, one HTTP server, one Chromium per session.
 
 * ``site_dir`` builds the shipped content (``content/`` of this repository) into a
-  temporary folder with ``towncat.pipeline.run_build``; the repository's ``site/`` is
+  temporary folder with ``towncat.build.pipeline.run_build``; the repository's ``site/`` is
   never touched.
 * ``base_url`` serves that folder at ``http://127.0.0.1:<port>/``;
   ``prefix_url`` serves it a second time mounted under ``/prefix/`` only (everything
@@ -64,9 +64,9 @@ def browser_unavailable(reason: str) -> NoReturn:
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped content built once into a temporary folder."""
+    from towncat.build.pipeline import run_build
     from towncat.config import load_config
-    from towncat.pipeline import run_build
-    from towncat.problems import count_by_severity
+    from towncat.content.problems import count_by_severity
 
     output = tmp_path_factory.mktemp("browser") / "site"
     config = dataclasses.replace(load_config(REPO), output_dir=str(output))

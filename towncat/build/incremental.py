@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Config
+from ..config import Config
 
 MANIFEST_NAME = "build-manifest.json"
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).parent.parent  # the whole towncat package
 
 
 def _hash_tree(digest: Any, folder: Path) -> None:

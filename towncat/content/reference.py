@@ -1,4 +1,4 @@
-"""The README's field and problem-code tables, rendered from the schemas and ``CODES``.
+"""The README's field, module and problem-code tables, from the schemas, docstrings and ``CODES``.
 
 ``python build.py docs`` rewrites the marked sections of README.md; a test fails
 when they are out of date, so a field or code can never go undocumented.
@@ -6,14 +6,17 @@ when they are out of date, so a field or code can never go undocumented.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from .problems import CODES
 from .schema import SchemaSet
 
+PACKAGE = Path(__file__).parent.parent  # towncat/, whose modules the README lists
 FILES = (
     ("region", "content/region.yaml"),
     ("town", "content/towns/<slug>/town.yaml"),
@@ -115,6 +118,38 @@ def replace_section(text: str, name: str, body: str) -> str:
     return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
 
 
-def render_readme(text: str, schemas: SchemaSet) -> str:
+def _docstring(path: Path) -> str:
+    return ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+
+
+def _cell(text: str) -> str:
+    """A docstring's first line as a Markdown table cell."""
+    line = text.splitlines()[0] if text else ""
+    return line.replace("``", "`").replace("|", "\\|")
+
+
+def _stage_rank(init: Path) -> int:
+    """Stages in pipeline order: by how many stages each may import."""
+    match = re.search(r"May import: (.*)", _docstring(init))
+    return 0 if not match or "nothing" in match.group(1) else match.group(1).count(",") + 1
+
+
+def render_modules(package: Path) -> str:
+    """One row per module, stage by stage, from the docstrings in ``package``."""
+    lines = ["| module | what it does |", "|---|---|"]
+    top = sorted(p for p in package.glob("*.py") if p.name != "__init__.py")
+    lines += [f"| `{p.name}` | {_cell(_docstring(p))} |" for p in top]
+    inits = sorted(package.glob("*/__init__.py"), key=lambda p: (_stage_rank(p), p.parent.name))
+    for init in inits:
+        stage = init.parent
+        lines.append(f"| **`{stage.name}/`** | **{_cell(_docstring(init))}** |")
+        for path in sorted(stage.glob("*.py")):
+            if path.name != "__init__.py":
+                lines.append(f"| `{stage.name}/{path.name}` | {_cell(_docstring(path))} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_readme(text: str, schemas: SchemaSet, package: Path = PACKAGE) -> str:
     text = replace_section(text, "fields", render_fields(schemas))
+    text = replace_section(text, "modules", render_modules(package))
     return replace_section(text, "codes", render_codes())

@@ -23,16 +23,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .catalogue import build_towns
-from .content import Document, Facts, load_lists
+from ..content.catalogue import build_towns
+from ..content.files import Document, Facts, load_lists
+from ..content.memory import collector_paused
+from ..content.model import Town
+from ..content.problems import Problem, count_by_severity
+from ..content.schema import SchemaSet
+from ..content.summary import TownSummary, summarize_town, summary_from_json, summary_to_json
+from ..content.validate import validate_lists
 from .incremental import TownOutput, can_reuse
-from .memory import collector_paused
-from .model import Town
-from .problems import Problem, count_by_severity
-from .schema import SchemaSet
-from .site import SiteJob, link_town, write_town
-from .summary import TownSummary, summarize_town, summary_from_json, summary_to_json
-from .validate import validate_lists
+from .jobs import SiteJob, link_town, write_town
 
 PARALLEL_FROM = 8  # towns; below this a worker pool costs more than it saves
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .content import Document
+from .files import Document
 from .model import (
     Duty,
     DutyList,

@@ -25,8 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..content.summary import Overview
 from .pagefind_files import PagefindFormatError, canonicalize_bundle
-from .summary import Overview
 
 CHARS_MARKER = "<!--search-chars-->"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

@@ -16,20 +16,20 @@ from typing import Any
 
 import jinja2
 
-from . import urls
-from .config import Config
-from .datafiles import city_data_files, town_data_files
-from .editions import EditionRef
-from .history import History
+from ..config import Config
+from ..content.model import Town
+from ..content.schema import load_schemas
+from ..content.summary import Overview
+from ..history.editions import EditionRef
+from ..history.replay import History
+from ..search.bundles import CHARS_MARKER, add_search_chars, plan_bundles
+from ..site import urls
+from ..site.datafiles import city_data_files, town_data_files
+from ..site.pages import build_pages, build_town_pages
+from ..site.render import make_environment, render_page, render_robots, render_sitemaps
+from ..site.timeline import commit_groups, day, feed_context, feed_url, slug_of_code, timeline_url
+from ..site.views import Labels, Page, build_labels
 from .incremental import TownOutput, fingerprint
-from .model import Town
-from .pages import build_pages, build_town_pages
-from .render import make_environment, render_page, render_robots, render_sitemaps
-from .schema import load_schemas
-from .search import CHARS_MARKER, add_search_chars
-from .summary import Overview
-from .timeline import commit_groups, day, feed_context, feed_url, slug_of_code, timeline_url
-from .views import Labels, Page, build_labels
 from .write import Staging, link_files, write_file
 
 
@@ -96,11 +96,10 @@ def render_aggregates(
     """Every page and file that aggregates towns, from the summaries and the towns' own
     files in the staging folder; returns the number of pages."""
     env = job.env
-    other = list(
-        build_pages(
-            job.overview, job.config, job.labels, job.history, searchable=search and edition is None
-        )
-    )
+    searchable = search and edition is None
+    planned = plan_bundles(job.overview, job.config.search_bundle_towns) if searchable else []
+    bundles = [(bundle.county, bundle.path) for bundle in planned]
+    other = list(build_pages(job.overview, job.config, job.labels, job.history, bundles=bundles))
     for page in other:
         html = render_html(env, page, job.config, job.nav, search=search and edition is None)
         staging.add(job.prefix + urls.output_path(page.url), html)

@@ -13,10 +13,10 @@ from typing import Any
 
 from markupsafe import escape
 
+from ..content.summary import Overview
+from ..history.changes import TOWN_ITEM, ItemDiff, TownVersion
+from ..history.replay import Change, History
 from . import urls
-from .changes import TOWN_ITEM
-from .history import Change, History
-from .summary import Overview
 from .views import Labels
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -175,3 +175,28 @@ def timeline_url(slug: str) -> str:
 
 def feed_url(slug: str | None) -> str:
     return f"towns/{slug}/changes.xml" if slug else "changes.xml"
+
+
+def render_diff_summary(towns: list[tuple[TownVersion, list[ItemDiff]]], old: str, new: str) -> str:
+    """Markdown for a pull request: per town, items added, removed and changed."""
+    if not towns:
+        return f"### 清单变更（{old} → {new}）\n\n清单内容没有变化。"
+    lines = [
+        f"### 清单变更（{old} → {new}）",
+        "",
+        "| 镇街 | 新增 | 删除 | 修改 |",
+        "|---|---|---|---|",
+    ]
+    for version, diffs in towns:
+        count = {a: sum(1 for d in diffs if d.action == a) for a in ("added", "removed")}
+        changed = len(diffs) - count["added"] - count["removed"]
+        lines.append(f"| {version.name} | {count['added']} | {count['removed']} | {changed} |")
+    for version, diffs in towns:
+        lines += ["", f"#### {version.name}", ""]
+        for d in diffs:
+            lines.append(
+                f"- {ACTIONS[d.action]} {KINDS[d.kind]} `{d.item_id or version.slug}` "
+                f"{d.name}{'' if d.major else '（文字修改）'}"
+            )
+            lines += [f"  - {f.field}：{f.old} → {f.new}" for f in d.fields]
+    return "\n".join(lines)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .content import LIST_KINDS, Document
+from .files import LIST_KINDS, Document
 from .loader import Path_
 from .problems import Problem, format_path
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..content.catalogue import find_office
+from ..content.model import Basis, Duty, Institution, Power, Source, Town
+from ..content.schema import SchemaSet
+from ..content.summary import Overview, TownSummary
 from . import urls
-from .catalogue import find_office
-from .model import Basis, Duty, Institution, Power, Source, Town
 from .richtext import render_markdown
-from .schema import SchemaSet
-from .summary import Overview, TownSummary
 
 GENERAL_HOTLINE = "12345"
 # The official order of the categories, for counts and ties (never raw code points).

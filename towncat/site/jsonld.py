@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .model import Institution, Power, Town
+from ..content.model import Institution, Power, Town
 
 
 def _authority(town: Town) -> dict[str, Any]:

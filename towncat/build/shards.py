@@ -17,14 +17,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .config import Config
-from .history import read_site_history
+from ..config import Config
+from ..content.problems import Problem
+from ..content.summary import Overview, summary_from_json, summary_to_json
+from ..history.replay import read_site_history
+from ..search.bundles import BUNDLE_ROOT, index_site, plan_bundles
 from .incremental import TownOutput, input_key, render_key
+from .jobs import SiteJob, make_job, render_aggregates
 from .pipeline import BuildResult, CheckResult, check_and_render, run_check
-from .problems import Problem
-from .search import BUNDLE_ROOT, index_site, plan_bundles
-from .site import SiteJob, make_job, render_aggregates
-from .summary import Overview, summary_from_json, summary_to_json
 from .write import Staging, files_under, link_files
 
 SHARD_MANIFEST = ".towncat-shard.json"

@@ -16,17 +16,23 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..content.loader import parse_mapping
+from ..content.memory import collector_paused
 from .changes import LIST_KINDS, TOWN_ITEM, ItemDiff, TownVersion, build_version, diff_versions
 from .gitlog import BlobReader, Commit, GitError, RepoStatus, read_history, read_status
-from .loader import parse_mapping
-from .memory import collector_paused
 
 
 def _code_fingerprint() -> str:
     """Changes to the code that produces cached data invalidate the cache by themselves."""
     digest = hashlib.sha1(usedforsecurity=False)
-    for name in ("changes.py", "history.py", "loader.py", "gitlog.py"):
-        digest.update((Path(__file__).parent / name).read_bytes())
+    package = Path(__file__).parent.parent
+    for name in (
+        "history/changes.py",
+        "history/replay.py",
+        "content/loader.py",
+        "history/gitlog.py",
+    ):
+        digest.update((package / name).read_bytes())
     return digest.hexdigest()
 
 

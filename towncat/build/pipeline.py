@@ -8,13 +8,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import urls
-from .catalogue import Catalogue, build_catalogue
-from .changes import TownVersion
-from .config import Config
-from .content import load_content, load_facts
-from .editions import EditionRef, find_editions, materialize, read_tree, versions_of
-from .history import History, read_site_history
+from ..config import Config
+from ..content.catalogue import Catalogue, build_catalogue
+from ..content.files import load_content, load_facts
+from ..content.memory import collector_paused
+from ..content.problems import Problem, count_by_severity
+from ..content.schema import load_schemas
+from ..content.summary import Overview, summarize
+from ..content.validate import validate_catalogue, validate_facts
+from ..history.changes import TownVersion
+from ..history.editions import EditionRef, find_editions, materialize, read_tree, versions_of
+from ..history.replay import History, read_site_history
+from ..search.bundles import BUNDLE_ROOT, Bundle, index_site, plan_bundles
+from ..site import urls
+from ..site.pages import editions_page
+from ..site.render import make_environment
+from ..site.views import build_labels
 from .incremental import (
     Manifest,
     count_files,
@@ -25,23 +34,14 @@ from .incremental import (
     save_manifest,
     source_key,
 )
-from .memory import collector_paused
-from .pages import editions_page
-from .problems import Problem, count_by_severity
-from .render import make_environment
-from .schema import load_schemas
-from .search import BUNDLE_ROOT, Bundle, index_site, plan_bundles
-from .site import (
+from .jobs import (
     SiteJob,
     make_job,
     navigation,
     render_aggregates,
     render_html,
 )
-from .summary import Overview, summarize
 from .townwork import TownResult, TownWork, process_towns
-from .validate import validate_catalogue, validate_facts
-from .views import build_labels
 from .write import Staging, files_under, link_files
 
 

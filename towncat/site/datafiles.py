@@ -16,10 +16,10 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from ..content.model import Basis, Source, Town
+from ..content.schema import SCHEMA_NAMES
+from ..content.summary import Overview
 from . import urls
-from .model import Basis, Source, Town
-from .schema import SCHEMA_NAMES
-from .summary import Overview
 
 LIST_KINDS = ("powers", "duties", "institutions")
 

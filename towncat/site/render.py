@@ -11,8 +11,8 @@ import jinja2
 import markupsafe
 from markupsafe import _escape_inner  # type: ignore[attr-defined]
 
+from ..config import Config
 from . import urls
-from .config import Config
 from .jsonld import render_json_ld
 from .views import Page, tel_href
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from ..content.summary import Overview
 from . import urls
-from .summary import Overview
 from .views import DUTY_KINDS, INSTITUTION_KINDS, POWER_TYPES, Page
 
 CHART_WIDTH = 640

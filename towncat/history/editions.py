@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..content.loader import parse_mapping
 from .changes import LIST_KINDS, ItemDiff, TownVersion, build_version, diff_versions
 from .gitlog import BlobReader, GitError, Runner, read_tags, run_git
-from .loader import parse_mapping
 
 EDITIONS = "editions/"
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -129,30 +129,3 @@ def diff_editions(
         if diffs:
             result.append((new.get(code) or old[code], diffs))
     return result
-
-
-def render_diff_summary(towns: list[tuple[TownVersion, list[ItemDiff]]], old: str, new: str) -> str:
-    """Markdown for a pull request: per town, items added, removed and changed."""
-    from .timeline import ACTIONS, KINDS
-
-    if not towns:
-        return f"### 清单变更（{old} → {new}）\n\n清单内容没有变化。"
-    lines = [
-        f"### 清单变更（{old} → {new}）",
-        "",
-        "| 镇街 | 新增 | 删除 | 修改 |",
-        "|---|---|---|---|",
-    ]
-    for version, diffs in towns:
-        count = {a: sum(1 for d in diffs if d.action == a) for a in ("added", "removed")}
-        changed = len(diffs) - count["added"] - count["removed"]
-        lines.append(f"| {version.name} | {count['added']} | {count['removed']} | {changed} |")
-    for version, diffs in towns:
-        lines += ["", f"#### {version.name}", ""]
-        for d in diffs:
-            lines.append(
-                f"- {ACTIONS[d.action]} {KINDS[d.kind]} `{d.item_id or version.slug}` "
-                f"{d.name}{'' if d.major else '（文字修改）'}"
-            )
-            lines += [f"  - {f.field}：{f.old} → {f.new}" for f in d.fields]
-    return "\n".join(lines)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
+from ..config import Config
+from ..content.model import Duty, Institution, Power, Town
+from ..content.summary import Overview
+from ..history.changes import TOWN_ITEM, TownVersion
+from ..history.editions import EDITIONS, EditionRef, diff_editions
+from ..history.replay import History
 from . import jsonld, urls
 from . import overview as overview_pages
-from .changes import TOWN_ITEM, TownVersion
-from .config import Config
-from .editions import EDITIONS, EditionRef, diff_editions
-from .history import History
-from .model import Duty, Institution, Power, Town
-from .search import plan_bundles
-from .summary import Overview
 from .timeline import (
     ACTIONS,
     KINDS,
@@ -56,9 +55,15 @@ from .views import (
 
 
 def build_pages(
-    overview: Overview, config: Config, labels: Labels, history: History, *, searchable: bool = True
+    overview: Overview,
+    config: Config,
+    labels: Labels,
+    history: History,
+    *,
+    bundles: Sequence[tuple[str, str]] = (),
 ) -> Iterator[Page]:
-    """Home, counties and the city pages: every page that is not one town's own."""
+    """Home, counties and the city pages: every page that is not one town's own.
+    ``bundles`` are the search index's bundles as (区县, path); none: search is off."""
     yield home_page(overview, history, labels)
     for county in overview.region.counties:
         yield county_page(overview, county.name, county.slug)
@@ -66,7 +71,7 @@ def build_pages(
     yield overview_pages.overview_page(overview)
     yield overview_pages.compare_page(overview)
     yield data_page(overview)
-    yield search_page(overview, config.search_bundle_towns if searchable else 0)
+    yield search_page(overview, bundles)
     yield not_found_page()
 
 
@@ -524,16 +529,15 @@ def data_page(overview: Overview) -> Page:
     )
 
 
-def search_page(overview: Overview, towns_per_bundle: int) -> Page:
-    """The search page; without bundles (``towns_per_bundle`` 0) it says search is off.
-    The 区县 filter's options come with the page, each with its county's bundles, so that
-    the browser loads only those for a search within one county."""
+def search_page(overview: Overview, bundles: Sequence[tuple[str, str]]) -> Page:
+    """The search page; without bundles it says search is off. The 区县 filter's options
+    come with the page, each with its county's bundles (``bundles``: (区县, path) in
+    order), so that the browser loads only those for a search within one county."""
     filters = ["区县", "镇街", "类别", "事项类型", "承办机构"]
-    planned = plan_bundles(overview, towns_per_bundle) if towns_per_bundle else []
     counties: dict[str, list[str]] = {}
-    for bundle in planned:
-        counties.setdefault(bundle.county, []).append(bundle.path)
-    context = {"bundles": [b.path for b in planned], "counties": counties, "filters": filters}
+    for county, path in bundles:
+        counties.setdefault(county, []).append(path)
+    context = {"bundles": [path for _, path in bundles], "counties": counties, "filters": filters}
     return Page(
         urls.SEARCH,
         "search.html",
