@@ -1,6 +1,8 @@
-// Search page: Pagefind's JS API over the bundles of each 区县 (towncat/search.py), merged
-// in the browser as searches need them.
+// Search page: Pagefind's JS API over the bundles of each 区县 (towncat/search/bundles.py),
+// merged in the browser as searches need them; queries understood with query.js.
 // The page works without this script (the form degrades to browsing links).
+import { MAX_QUERY, prepareLexicon, suggestions, understand } from "./query.js";
+
 const app = document.querySelector("[data-search-app]");
 const PAGE_SIZE = 10;
 
@@ -31,6 +33,7 @@ function resultNode(data) {
   const h = el("h2");
   h.append(el("a", { href: data.url }, data.meta.title || data.url));
   li.append(h);
+  if (data.meta["状态"]) li.append(el("p", { class: "result-status" }, "本事项" + data.meta["状态"] + "，不再由本镇街办理"));
   const info = el("p", { class: "result-office" });
   if (data.meta["镇街"]) info.append(document.createTextNode(data.meta["镇街"] + " · "));
   info.append(document.createTextNode("承办：" + (data.meta["承办机构"] || "未注明")));
@@ -51,6 +54,7 @@ async function start() {
   const status = app.querySelector("[data-search-status]");
   const list = app.querySelector("[data-search-results]");
   const more = app.querySelector("[data-search-more]");
+  const help = app.querySelector("[data-search-help]");
   const selects = [...app.querySelectorAll("[data-search-filter]")];
   if (!bundles.length) return;
 
@@ -153,38 +157,50 @@ async function start() {
     more.hidden = shown >= results.length;
   }
 
-  // ICU (the browser) and jieba (the index) segment differently. Also search the query
-  // split into single characters (they match the hidden 字 field) and append what that
-  // adds. Then, among the first RERANK: drop pages that lack one of the query's
-  // characters (for a word it does not know Pagefind falls back to words that start like
-  // it, and it ignores characters no page has: 电视 finds every page with 电话), and put
-  // the pages that contain the query itself first (Pagefind's ranking ignores whether
-  // the characters are adjacent).
-  const RERANK = 100;
-  const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
-  async function searchAll(term, filters) {
-    const compact = term.replace(/\s+/g, "");
-    const splitting = CJK.test(compact) && [...compact].length >= 2;
-    const [whole, parts] = await Promise.all([ // both at once: their fetches overlap
-      pagefind.search(term || null, { filters }),
-      splitting ? pagefind.search([...compact].join(" "), { filters }) : null,
+  // The lexicon (towncat/search/lexicon.py) turns what a resident types into the
+  // catalogue's words: see understand() in query.js.
+  let lexicon = null;
+  async function loadLexicon() {
+    if (lexicon) return lexicon;
+    try {
+      const response = await fetch(new URL(app.dataset.lexicon, location.href));
+      lexicon = response.ok ? prepareLexicon(await response.json()) : prepareLexicon(null);
+    } catch (err) {
+      console.warn(err);
+      lexicon = prepareLexicon(null);
+    }
+    return lexicon;
+  }
+
+  // One Pagefind search per meaningful term, all at once; a page's score is how much of
+  // the query it covers: the sum over the terms it matches of the term's weight times its
+  // relative Pagefind score there (title and keywords weigh more than body text). Pages
+  // of items no longer in force come after those in force. Only the results shown are
+  // loaded (their fragments), so a query without answers costs no more than one with.
+  const WITHDRAWN = ["已收回", "已取消"];
+  async function searchAll(terms, filters) {
+    const searches = terms.length ? terms : [{ text: null, weight: 1 }];
+    const [found, withdrawn] = await Promise.all([
+      Promise.all(searches.map((t) => pagefind.search(t.text, { filters }))),
+      pagefind.search(null, { filters: { ...filters, 状态: { any: WITHDRAWN } } }),
     ]);
-    const first = whole.results;
-    if (!splitting) return first;
-    const split = parts.results;
-    const seen = new Set(first.map((r) => r.id)); // ids name their bundle: unique in the site
-    const merged = [...first, ...split.filter((r) => !seen.has(r.id))];
-    const head = merged.slice(0, RERANK);
-    const data = await Promise.all(head.map((r) => r.data()));
-    const hasAll = (d) => [...compact].every((c) => !CJK.test(c) || (d.meta["字"] || "").includes(c));
-    const tier = (d) => (d.meta.title || "").includes(compact) ? 0
-      : (d.meta["关键词"] || "").replace(/\s+/g, "").includes(compact) ? 1
-      : d.content.replace(/\u200b/g, "").includes(compact) ? 2 : 3;
-    const ranked = head.map((r, i) => ({ r, d: data[i], t: tier(data[i]), i }))
-      .filter(({ d }) => hasAll(d))
-      .sort((a, b) => a.t - b.t || a.i - b.i)
-      .map(({ r, d }) => ({ ...r, data: async () => d }));
-    return ranked.length ? [...ranked, ...merged.slice(RERANK)] : [];
+    const scores = new Map();
+    const hits = searches.map(() => 0);
+    found.forEach((response, i) => {
+      const results = response.results;
+      hits[i] = results.length;
+      const top = Math.max(...results.map((r) => r.score), 1e-9);
+      for (const r of results) {
+        const entry = scores.get(r.id) || { r, score: 0, terms: 0 };
+        entry.score += searches[i].weight * (0.5 + 0.5 * r.score / top);
+        entry.terms += 1;
+        scores.set(r.id, entry);
+      }
+    });
+    const old = new Set(withdrawn.results.map((r) => r.id));
+    const ranked = [...scores.values()].sort((a, b) =>
+      (old.has(a.r.id) - old.has(b.r.id)) || (b.score - a.score) || (a.r.id < b.r.id ? -1 : 1));
+    return { results: ranked.map((e) => e.r), hits };
   }
 
   // A failure of the latest search says so; a stale search's failure is of no interest.
@@ -200,31 +216,71 @@ async function start() {
   }
 
   async function search(mine, push) {
-    const term = input.value.trim();
+    const typed = input.value.slice(0, MAX_QUERY).trim();
     const query = new URLSearchParams();
-    if (term) query.set("q", term);
+    if (typed) query.set("q", typed);
     const filters = {};
     for (const s of selects) if (chosen(s)) filters[s.dataset.searchFilter] = chosen(s);
     for (const [name, value] of Object.entries(filters)) query.set(name, value);
     if (push) history.replaceState(null, "", "?" + query.toString());
     list.replaceChildren();
+    help.replaceChildren();
+    help.hidden = true;
     more.hidden = true;
-    await load(needed());
+    const [lex] = await Promise.all([loadLexicon(), load(needed())]);
     if (mine !== generation) return;
-    if (term || Object.keys(filters).length) {
+    const understood = typed ? understand(typed, lex) : null;
+    if (typed && !understood.terms.length) {
+      status.textContent = "请输入要办的事（如：装修太吵、低保、宅基地），不要只输入标点或问话。";
+      return;
+    }
+    if (understood || Object.keys(filters).length) {
       status.textContent = "正在搜索……";
-      const found = await searchAll(term, filters);
+      const found = await searchAll(understood ? understood.terms : [], filters);
       if (mine !== generation) return;
-      results = found;
+      results = found.results;
       shown = 0;
-      const label = term ? "“" + term + "”" : "所选条件";
-      status.textContent = results.length ? "找到 " + results.length + " 条与" + label + "相关的结果"
-        : "没有找到与" + label + "相关的结果。可以换个说法，或减少筛选条件。";
+      const label = typed ? "“" + typed + "”" : "所选条件";
+      const meant = understood && understood.note ? "（按“" + understood.note + "”搜索）" : "";
+      status.textContent = results.length ? "找到 " + results.length + " 条与" + label + "相关的结果" + meant
+        : "没有找到与" + label + "相关的结果。";
+      if (!results.length) showHelp(understood, found.hits, lex, filters);
       await showMore(mine);
     } else {
       status.textContent = "请输入要办的事，或选择筛选条件。";
     }
     await refreshFilters();
+  }
+
+  // Nothing found: what matched nothing, words the site knows that look alike, and where
+  // a person can ask instead.
+  function showHelp(understood, hits, lex, filters) {
+    const parts = [];
+    if (understood) {
+      const missed = understood.terms.filter((t, i) => !hits[i]).map((t) => t.text);
+      if (missed.length) parts.push(el("p", {}, "这些词没有找到对应事项：" + missed.join("、")));
+      const close = suggestions(understood.clean, lex);
+      if (close.length) {
+        const p = el("p", {}, "您是不是要找：");
+        close.forEach((word, i) => {
+          if (i) p.append(document.createTextNode("、"));
+          p.append(el("a", { href: "?q=" + encodeURIComponent(word) }, word));
+        });
+        parts.push(p);
+      }
+    }
+    if (Object.keys(filters).length) parts.push(el("p", {}, "也可以减少筛选条件再试。"));
+    const ask = el("p", {}, "不知道找哪个部门？可以到所在镇街的便民服务中心咨询，或拨打政务服务便民热线 ");
+    ask.append(el("a", { href: "tel:12345" }, "12345"), document.createTextNode("。"));
+    parts.push(ask);
+    const browse = el("p", {}, "按");
+    browse.append(el("a", { href: new URL("./", root).href }, "区县和镇街"),
+      document.createTextNode("浏览全部清单，或查看"),
+      el("a", { href: new URL("compare/", root).href }, "各镇街的赋权事项（按事项类型）"),
+      document.createTextNode("。"));
+    parts.push(browse);
+    help.replaceChildren(...parts);
+    help.hidden = false;
   }
 
   form.addEventListener("submit", (e) => { e.preventDefault(); run(true); });

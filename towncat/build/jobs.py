@@ -23,6 +23,7 @@ from ..content.summary import Overview
 from ..history.editions import EditionRef
 from ..history.replay import History
 from ..search.bundles import CHARS_MARKER, add_search_chars, plan_bundles
+from ..search.lexicon import LEXICON_PATH, render_lexicon
 from ..site import urls
 from ..site.datafiles import city_data_files, town_data_files
 from ..site.pages import build_pages, build_town_pages
@@ -117,6 +118,8 @@ def render_aggregates(
         for path, text in render_sitemaps(all_urls, job.config.base_url).items():
             staging.add(path, text.encode())
         staging.add("robots.txt", render_robots(job.config.base_url).encode())
+    if searchable:
+        staging.add(LEXICON_PATH, render_lexicon(job.overview))
     for path, data in read_assets(job.root / job.config.static_dir).items():
         staging.add(job.prefix + path, data)
     return len(other)

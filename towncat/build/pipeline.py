@@ -15,6 +15,7 @@ from ..content.memory import collector_paused
 from ..content.problems import Problem, count_by_severity
 from ..content.schema import load_schemas
 from ..content.summary import Overview, summarize
+from ..content.thesaurus import find_thesaurus_gaps
 from ..content.validate import validate_catalogue, validate_facts
 from ..history.changes import TownVersion
 from ..history.editions import EditionRef, find_editions, materialize, read_tree, versions_of
@@ -98,7 +99,11 @@ def check_and_render(
     for town in everyone.towns:  # the light summary of a town whose lists were not read
         checked = results[town.slug].summary if town.slug in results else None
         summaries.append(checked or town)
-    return CheckResult(problems, None, Overview(everyone.region, tuple(summaries))), results
+    if only is None:  # the thesaurus is judged against every town's words
+        words = (w for town in summaries for w in town.vocabulary)
+        problems += sorted(find_thesaurus_gaps(facts.documents, words))
+    overview = Overview(everyone.region, tuple(summaries), everyone.thesaurus)
+    return CheckResult(problems, None, overview), results
 
 
 def _town_key(work: TownWork, slug: str, code: str | None) -> str:

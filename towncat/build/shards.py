@@ -85,7 +85,9 @@ def run_shard(
             staging.record(town.output.files)
             outputs[slug] = town.output
         mine = Overview(
-            check.overview.region, tuple(t for t in check.overview.towns if t.slug in slugs)
+            check.overview.region,
+            tuple(t for t in check.overview.towns if t.slug in slugs),
+            check.overview.thesaurus,
         )
         if search:
             index_site(staging.folder, plan_bundles(mine, config.search_bundle_towns))
@@ -146,7 +148,8 @@ def run_assemble(root: Path, config: Config, folders: list[Path]) -> BuildResult
     missing = [t.slug for t in light.catalogue.towns if t.slug not in summaries]
     if missing:
         raise ShardError("分片中缺少这些镇街：" + "、".join(missing[:10]))
-    overview = Overview(region, tuple(summaries[t.slug] for t in light.catalogue.towns))
+    ordered = tuple(summaries[t.slug] for t in light.catalogue.towns)
+    overview = Overview(region, ordered, light.catalogue.thesaurus)
     history = read_site_history(root, config.content_dir, root / config.cache_dir)
     searchable = all(m["search"] for m in manifests.values())
     town_urls: list[str] = []

@@ -19,12 +19,14 @@ from .model import (
     TownFacts,
     build_record,
 )
+from .thesaurus import Thesaurus, build_thesaurus
 
 
 @dataclass(frozen=True)
 class Catalogue:
     region: Region
     towns: tuple[Town, ...]  # sorted by NBS code
+    thesaurus: Thesaurus = field(default_factory=Thesaurus)
     town_by_slug: dict[str, Town] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -80,4 +82,5 @@ def build_catalogue(documents: list[Document]) -> Catalogue:
         if document.town is not None:
             by_town.setdefault(document.town, {})[document.kind] = document
     towns = [_build_town(slug, docs) for slug, docs in by_town.items() if "town" in docs]
-    return Catalogue(region, tuple(sorted(towns, key=lambda t: t.facts.code)))
+    ordered = tuple(sorted(towns, key=lambda t: t.facts.code))
+    return Catalogue(region, ordered, build_thesaurus(documents))

@@ -25,7 +25,7 @@ TOWN_FILES = ("town", *LIST_KINDS)
 class Document:
     """One content file after loading and schema validation."""
 
-    kind: str  # region, town, powers, duties or institutions
+    kind: str  # region, thesaurus, town, powers, duties or institutions
     source: str  # path shown in problems, relative to the project root
     town: str | None  # the town's slug, None for region.yaml
     parsed: Parsed
@@ -36,7 +36,7 @@ class Document:
 def _schema_line_problem(kind: str, parsed: Parsed, source: str) -> list[Problem]:
     expected = f"{kind}.schema.json"
     if parsed.schema_line is None:
-        depth = "../" if kind == "region" else "../../../"
+        depth = "../" if kind in ("region", "thesaurus") else "../../../"
         message = f"请在文件第一行加入：# yaml-language-server: $schema={depth}schemas/{expected}"
         return [Problem(source, 1, 1, "missing-schema-line", "", message)]
     if PurePosixPath(parsed.schema_line.split("#")[0]).name != expected:
@@ -131,7 +131,7 @@ def _display(root: Path, path: Path) -> str:
 
 
 def load_facts(root: Path, content_dir: Path, schemas: SchemaSet) -> Facts:
-    """The small files every check needs: the region and each town's facts."""
+    """The small files every check needs: the region, the thesaurus and each town's facts."""
     documents: list[Document] = []
     problems: list[Problem] = []
     region_path = content_dir / "region.yaml"
@@ -152,6 +152,13 @@ def load_facts(root: Path, content_dir: Path, schemas: SchemaSet) -> Facts:
                 "缺少 content/region.yaml（市级信息和区县列表）",
             )
         )
+    thesaurus_path = content_dir / "thesaurus.yaml"
+    if thesaurus_path.is_file():
+        document, found = load_document(
+            thesaurus_path, "thesaurus", _display(root, thesaurus_path), None, schemas
+        )
+        documents.append(document)
+        problems += found
     lists: dict[str, dict[str, Path]] = {}
     for folder in find_town_folders(content_dir):
         files, found = _town_folder_files(folder, _display(root, folder))

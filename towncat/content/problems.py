@@ -87,6 +87,9 @@ CODES: dict[str, Code] = _codes(
     ("missing-sources", W, "非示例数据的清单没有注明来源（sources）"),
     ("no-contact", W, "事项的承办机构没有电话，群众无法联系"),
     ("sample-without-note", W, "示例镇街缺少示例说明（sample_note）"),
+    # -- the thesaurus
+    ("thesaurus-cycle", E, "群众说法同时又是清单用语，说法之间形成链条或循环"),
+    ("thesaurus-no-match", W, "清单用语不在任何事项的名称或关键词中，这条说法搜不到事项"),
 )
 
 

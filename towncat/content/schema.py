@@ -23,7 +23,7 @@ from typing import Any
 from .loader import Parsed, Path_, Plain
 from .problems import Problem, format_path
 
-SCHEMA_NAMES = ("common", "region", "town", "powers", "duties", "institutions")
+SCHEMA_NAMES = ("common", "region", "town", "powers", "duties", "institutions", "thesaurus")
 SUPPORTED_KEYWORDS = frozenset(
     {
         "$schema",

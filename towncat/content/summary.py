@@ -9,11 +9,12 @@ never needs every town's full catalogue in one process.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .catalogue import Catalogue
-from .model import County, Region, Town
+from .model import County, Duty, Power, Region, Town
+from .thesaurus import Thesaurus
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class TownSummary:
     institution_kinds: tuple[tuple[str, int], ...]
     staffing: tuple[tuple[str, int], ...]  # administrative, institutional, other
     matters: tuple[Matter, ...]
+    vocabulary: tuple[str, ...] = ()  # names, keywords and office names: the words search knows
 
     @property
     def has_lists(self) -> bool:
@@ -56,6 +58,7 @@ class Overview:
 
     region: Region
     towns: tuple[TownSummary, ...]
+    thesaurus: Thesaurus = field(default_factory=Thesaurus)
 
     def towns_in(self, county: str) -> list[TownSummary]:
         return [t for t in self.towns if t.county == county]
@@ -101,11 +104,28 @@ def summarize_town(town: Town) -> TownSummary:
         _counts([o.kind for o in offices]),
         tuple(sorted(staffing.items())),
         matters,
+        vocabulary(town),
     )
 
 
+def vocabulary(town: Town) -> tuple[str, ...]:
+    """The words of a town that search should know: item names, keywords, office names."""
+    words: set[str] = set()
+    items: list[Power | Duty] = [*(town.powers.items if town.powers else ())]
+    items += town.duties.items if town.duties else ()
+    for item in items:
+        words.add(item.name)
+        words.update(item.keywords)
+    for office in town.institutions.items if town.institutions else ():
+        words.add(office.name)
+        if office.short_name:
+            words.add(office.short_name)
+    return tuple(sorted(words))
+
+
 def summarize(catalogue: Catalogue) -> Overview:
-    return Overview(catalogue.region, tuple(summarize_town(t) for t in catalogue.towns))
+    towns = tuple(summarize_town(t) for t in catalogue.towns)
+    return Overview(catalogue.region, towns, catalogue.thesaurus)
 
 
 def summary_to_json(summary: TownSummary) -> dict[str, Any]:
@@ -118,4 +138,5 @@ def summary_from_json(data: dict[str, Any]) -> TownSummary:
         k: tuple(tuple(p) for p in data[k]) if k in pairs else data[k] for k in data
     }
     fields["matters"] = tuple(Matter(**m) for m in data["matters"])
+    fields["vocabulary"] = tuple(data.get("vocabulary", ()))
     return TownSummary(**fields)

@@ -14,6 +14,7 @@ from typing import Any
 from .files import LIST_KINDS, Document
 from .loader import Path_
 from .problems import Problem, format_path
+from .thesaurus import validate_thesaurus
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Names that would clash with the site's own pages or with reserved file names on Windows.
@@ -66,6 +67,9 @@ def validate_facts(documents: list[Document]) -> list[Problem]:
     if region is not None:
         problems += _check_region(region)
         problems += _check_towns(region, towns)
+    for doc in documents:
+        if doc.kind == "thesaurus":
+            problems += validate_thesaurus(doc)
     return problems
 
 

@@ -377,8 +377,12 @@ def _search_record(
     office: dict[str, Any],
     keywords: tuple[str, ...],
     phone: str | None = None,
+    *,
+    related: tuple[str, ...] = (),
+    status: str = "现行",
 ) -> dict[str, Any]:
-    """Filters and result fields of one search record (an item or office page)."""
+    """Filters and result fields of one search record (an item or office page).
+    ``related``: the thesaurus's phrases for the item, a low-weight field."""
     return {
         "county": town.facts.county,
         "town": town.facts.name,
@@ -387,7 +391,16 @@ def _search_record(
         "office": office["name"],
         "phone": phone or office["phone"],
         "keywords": " ".join(keywords),
+        "related": " ".join(related),
+        "status": status,
     }
+
+
+def related_phrases(overview: Overview, name: str, keywords: tuple[str, ...]) -> tuple[str, ...]:
+    """相关说法: the item's own keywords, then the thesaurus's phrases for its name and keywords."""
+    phrases = dict.fromkeys(keywords)
+    phrases.update(dict.fromkeys(overview.thesaurus.related([name, *keywords])))
+    return tuple(phrases)
 
 
 def power_page(
@@ -419,7 +432,7 @@ def power_page(
         "status_note": status_note(
             power.status, power.effective_from, power.effective_to, power.withdrawn_reason
         ),
-        "keywords": power.keywords,
+        "keywords": related_phrases(overview, power.name, power.keywords),
     }
     return Page(
         url,
@@ -431,7 +444,14 @@ def power_page(
         description=f"{town.facts.name}·{power.type}·承办机构：{office['name']}",
         json_ld=jsonld.power_ld(power, town, office, config.base_url + url),
         search_record=_search_record(
-            town, "powers", power.type, office, power.keywords, phones.consult if phones else None
+            town,
+            "powers",
+            power.type,
+            office,
+            power.keywords,
+            phones.consult if phones else None,
+            related=overview.thesaurus.related([power.name, *power.keywords]),
+            status=power.status,
         ),
     )
 
@@ -454,7 +474,7 @@ def duty_page(overview: Overview, town: Town, duty: Duty, labels: Labels) -> Pag
         "status_note": status_note(
             duty.status, duty.effective_from, duty.effective_to, duty.withdrawn_reason
         ),
-        "keywords": duty.keywords,
+        "keywords": related_phrases(overview, duty.name, duty.keywords),
     }
     return Page(
         url,
@@ -465,7 +485,14 @@ def duty_page(overview: Overview, town: Town, duty: Duty, labels: Labels) -> Pag
         breadcrumbs=_item_crumbs(overview, town, "duties", duty.name, url),
         description=f"{town.facts.name}·{duty.list_kind}·承办机构：{office['name']}",
         search_record=_search_record(
-            town, "duties", duty.list_kind, office, duty.keywords, duty.phone
+            town,
+            "duties",
+            duty.list_kind,
+            office,
+            duty.keywords,
+            duty.phone,
+            related=overview.thesaurus.related([duty.name, *duty.keywords]),
+            status=duty.status,
         ),
     )
 
@@ -500,7 +527,11 @@ def office_page(
         description=f"{town.facts.name}{office.name}：地址、办公时间、电话和承办事项",
         json_ld=jsonld.office_ld(office, town, config.base_url + url),
         search_record=_search_record(
-            town, "institutions", office.kind, {"name": office.name, "phone": office.phone}, ()
+            town,
+            "institutions",
+            office.kind,
+            {"name": office.name, "phone": office.phone},
+            (office.short_name,) if office.short_name else (),
         ),
     )
 

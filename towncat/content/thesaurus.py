@@ -1,0 +1,108 @@
+"""The thesaurus: how residents say things (``says``) mapped to the catalogue's words (``means``).
+
+``content/thesaurus.yaml`` is content like the lists: editors keep it, ``check`` validates
+it. Search expands a query that contains a resident's phrase with the catalogue's words,
+and an item whose name or keywords hold one of those words shows the phrases as 相关说法.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .files import Document
+from .problems import Problem, format_path
+
+THESAURUS_FILE = "thesaurus.yaml"
+
+
+@dataclass(frozen=True)
+class Entry:
+    field: str
+    says: tuple[str, ...]
+    means: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Thesaurus:
+    entries: tuple[Entry, ...] = ()
+
+    def related(self, texts: Iterable[str]) -> tuple[str, ...]:
+        """The phrases of every entry one of whose words occurs in ``texts``, in file order."""
+        joined = "\n".join(texts)
+        phrases: dict[str, None] = {}
+        for entry in self.entries:
+            if any(term in joined for term in entry.means):
+                phrases.update(dict.fromkeys(entry.says))
+        return tuple(phrases)
+
+    def terms(self) -> set[str]:
+        return {term for entry in self.entries for term in entry.means}
+
+
+def build_thesaurus(documents: Iterable[Document]) -> Thesaurus:
+    """The thesaurus of the valid ``thesaurus`` document among ``documents``; else empty."""
+    for doc in documents:
+        if doc.kind == "thesaurus" and doc.valid:
+            return Thesaurus(tuple(_entry(e) for e in doc.data["entries"]))
+    return Thesaurus()
+
+
+def _entry(data: dict[str, Any]) -> Entry:
+    return Entry(data["field"], tuple(data["says"]), tuple(data["means"]))
+
+
+def _at(doc: Document, path: tuple[str | int, ...], code: str, message: str) -> Problem:
+    line, col = doc.parsed.position(path)
+    return Problem(doc.source, line, col, code, format_path(path), message)
+
+
+def validate_thesaurus(doc: Document) -> Iterator[Problem]:
+    """Problems within the file: a phrase given twice, and a phrase that is also a
+    catalogue word (a chain: A means B, and B is itself said for C, or loops back)."""
+    if not doc.valid:
+        return
+    entries = doc.data["entries"]
+    first: dict[str, tuple[int, int]] = {}
+    terms = {t for e in entries for t in e["means"]}
+    for i, entry in enumerate(entries):
+        for j, phrase in enumerate(entry["says"]):
+            path: tuple[str | int, ...] = ("entries", i, "says", j)
+            if phrase in first:
+                line = doc.parsed.position(("entries", first[phrase][0], "says", first[phrase][1]))[
+                    0
+                ]
+                yield _at(doc, path, "duplicate-value", f"说法“{phrase}”在第 {line} 行已经出现过")
+                continue
+            first[phrase] = (i, j)
+            if phrase in terms:
+                yield _at(
+                    doc,
+                    path,
+                    "thesaurus-cycle",
+                    f"“{phrase}”既是群众说法又是清单用语，会形成循环；请只保留一处",
+                )
+        for j, term in enumerate(entry["means"]):
+            if term in entry["means"][:j]:
+                path = ("entries", i, "means", j)
+                yield _at(doc, path, "duplicate-value", f"清单用语“{term}”重复")
+
+
+def find_thesaurus_gaps(
+    documents: Iterable[Document], vocabulary: Iterable[str]
+) -> Iterator[Problem]:
+    """Catalogue words that occur in no item's name or keywords: such an entry finds nothing."""
+    doc = next((d for d in documents if d.kind == "thesaurus"), None)
+    if doc is None or not doc.valid:
+        return
+    text = "\n".join(vocabulary)
+    for i, entry in enumerate(doc.data["entries"]):
+        for j, term in enumerate(entry["means"]):
+            if term not in text:
+                yield _at(
+                    doc,
+                    ("entries", i, "means", j),
+                    "thesaurus-no-match",
+                    f"清单用语“{term}”不在任何事项的名称或关键词中，这条说法搜不到事项",
+                )

