@@ -59,12 +59,14 @@ function frequency(lex, piece, cap = 50) {
 }
 
 // Pieces of the site's words with exactly one character different from ``piece``.
+// A piece of three characters is only matched to a whole word (宅基第 → 宅基地): inside
+// long names two characters in three agree by chance too often.
 function oneOff(lex, piece) {
   const n = piece.length;
   const found = new Map();
   const pool = [...lex.words, ...lex.phrases];
   for (const word of pool) {
-    if (word.length < n) continue;
+    if (word.length < n || (n < 4 && word.length !== n)) continue;
     for (let i = 0; i + n <= word.length; i++) {
       let diff = 0;
       for (let k = 0; k < n && diff < 2; k++) if (word[i + k] !== piece[k]) diff++;
@@ -159,6 +161,7 @@ function pieces(run, lex) {
 export function understand(query, lex) {
   let clean = normalize(query, lex);
   const terms = new Map();
+  const exact = new Set(); // words the site does not know: matched in names and keywords only
   const add = (text, weight) => {
     if (text && (!terms.has(text) || terms.get(text) < weight)) terms.set(text, weight);
   };
@@ -192,7 +195,12 @@ export function understand(query, lex) {
         add(piece.text, common * (piece.fixed ? 0.8 : Math.min(1, 0.4 + 0.15 * piece.text.length)));
         if (piece.fixed) notes.push(piece.text);
       }
-      if (!out.length && part.length >= 2) add(part, 0.5);
+      // Nothing the site knows: searched as typed if every character is one the site
+      // uses (the words may be in body text), else it matched nothing.
+      if (!out.length && part.length >= 2 && [...part].every((c) => occurs(lex, c))) {
+        terms.set(part, 0.5);
+        exact.add(part);
+      }
     }
   }
   // Never down to nothing: a query of function words only is searched as typed.
@@ -204,9 +212,20 @@ export function understand(query, lex) {
   const ordered = [...terms.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6);
   return {
     clean,
-    terms: ordered.map(([text, weight]) => ({ text, weight })),
+    terms: ordered.map(([text, weight]) => ({ text, weight, exact: exact.has(text) })),
     note: notes.join("、"),
   };
+}
+
+// Each pair of adjacent Chinese characters as the ASCII word the build indexes in the
+// hidden 码 field (towncat/site/pages.py name_grams): an exact match on names and
+// keywords that does not depend on how the browser and the indexer split words.
+export function grams(text) {
+  const han = [...text].filter((c) => HAN.test(c));
+  const hex = (c) => c.codePointAt(0).toString(16).padStart(5, "0");
+  const out = new Set();
+  for (let i = 0; i + 1 < han.length; i++) out.add("k" + hex(han[i]) + hex(han[i + 1]));
+  return [...out].join(" ");
 }
 
 // Site words that share most characters with the query, for the page that found nothing.

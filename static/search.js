@@ -1,7 +1,7 @@
 // Search page: Pagefind's JS API over the bundles of each 区县 (towncat/search/bundles.py),
 // merged in the browser as searches need them; queries understood with query.js.
 // The page works without this script (the form degrades to browsing links).
-import { MAX_QUERY, prepareLexicon, suggestions, understand } from "./query.js";
+import { MAX_QUERY, grams, prepareLexicon, suggestions, understand } from "./query.js";
 
 const app = document.querySelector("[data-search-app]");
 const PAGE_SIZE = 10;
@@ -33,7 +33,7 @@ function resultNode(data) {
   const h = el("h2");
   h.append(el("a", { href: data.url }, data.meta.title || data.url));
   li.append(h);
-  if (data.meta["状态"]) li.append(el("p", { class: "result-status" }, "本事项" + data.meta["状态"] + "，不再由本镇街办理"));
+  if (data.meta["状态"]) li.append(el("p", { class: "result-status" }, data.meta["状态"]));
   const info = el("p", { class: "result-office" });
   if (data.meta["镇街"]) info.append(document.createTextNode(data.meta["镇街"] + " · "));
   info.append(document.createTextNode("承办：" + (data.meta["承办机构"] || "未注明")));
@@ -66,6 +66,8 @@ async function start() {
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   if (countySelect) countySelect.value = params.get("区县") || "";
+  // The filters are folded away (the answer comes first on a phone), open when one is set.
+  if (selects.some((s) => params.get(s.dataset.searchFilter))) form.querySelector("details").open = true;
 
   // Bundles are loaded when a search first needs them, and stay merged: a search within
   // one 区县 needs only that county's (a few of the hundreds a province has; every bundle
@@ -89,7 +91,7 @@ async function start() {
       try {
         if (!pagefind) {
           pagefind = await import(new URL(todo[0] + "pagefind.js", root).href);
-          await pagefind.options({ baseUrl: root.pathname, ranking: { metaWeights: { title: 5, "字": 0 } } });
+          await pagefind.options({ baseUrl: root.pathname, ranking: { metaWeights: { title: 5, "码": 3, "关键词": 3, "说法": 1, "字": 0 } } });
           await pagefind.init();
           loaded.add(todo[0]);
         }
@@ -177,12 +179,31 @@ async function start() {
   // relative Pagefind score there (title and keywords weigh more than body text). Pages
   // of items no longer in force come after those in force. Only the results shown are
   // loaded (their fragments), so a query without answers costs no more than one with.
-  const WITHDRAWN = ["已收回", "已取消"];
+  const WITHDRAWN_WORD = "kwithdrawn"; // towncat/site/pages.py: items no longer in force
+  // A term of two or more Chinese characters is searched three ways: as pairs of
+  // characters in names and keywords (exact, the main signal), as words anywhere (body
+  // text), and as its single characters, which match the hidden 字 field of every page
+  // that has them all (the browser and the indexer split words differently; this keeps
+  // every page that contains the term). A word the site does not know skips the second.
+  const BODY = 0.35;
+  const CHARS = 0.15;
+  const MAX_TERMS = 4;
+  function plan(terms) {
+    if (!terms.length) return [{ text: null, weight: 1, of: 0 }];
+    const out = [];
+    terms.slice(0, MAX_TERMS).forEach((t, of) => {
+      const pairs = grams(t.text);
+      if (pairs) out.push({ text: pairs, weight: t.weight, of });
+      if (!pairs || !t.exact) out.push({ text: t.text, weight: pairs ? t.weight * BODY : t.weight, of });
+      if (pairs) out.push({ text: [...t.text].join(" "), weight: t.weight * CHARS, of });
+    });
+    return out;
+  }
   async function searchAll(terms, filters) {
-    const searches = terms.length ? terms : [{ text: null, weight: 1 }];
+    const searches = plan(terms);
     const [found, withdrawn] = await Promise.all([
       Promise.all(searches.map((t) => pagefind.search(t.text, { filters }))),
-      pagefind.search(null, { filters: { ...filters, 状态: { any: WITHDRAWN } } }),
+      pagefind.search(WITHDRAWN_WORD, { filters }),
     ]);
     const scores = new Map();
     const hits = searches.map(() => 0);
@@ -200,7 +221,8 @@ async function start() {
     const old = new Set(withdrawn.results.map((r) => r.id));
     const ranked = [...scores.values()].sort((a, b) =>
       (old.has(a.r.id) - old.has(b.r.id)) || (b.score - a.score) || (a.r.id < b.r.id ? -1 : 1));
-    return { results: ranked.map((e) => e.r), hits };
+    const missed = terms.slice(0, MAX_TERMS).filter((t, of) => searches.every((s, i) => s.of !== of || !hits[i]));
+    return { results: ranked.map((e) => e.r), missed };
   }
 
   // A failure of the latest search says so; a stale search's failure is of no interest.
@@ -230,11 +252,12 @@ async function start() {
     const [lex] = await Promise.all([loadLexicon(), load(needed())]);
     if (mine !== generation) return;
     const understood = typed ? understand(typed, lex) : null;
-    if (typed && !understood.terms.length) {
-      status.textContent = "请输入要办的事（如：装修太吵、低保、宅基地），不要只输入标点或问话。";
-      return;
-    }
-    if (understood || Object.keys(filters).length) {
+    if (typed && !understood.clean) {
+      status.textContent = "请输入要办的事（如：装修太吵、低保、宅基地），不要只输入标点或符号。";
+    } else if (understood && !understood.terms.length) { // words the site has never used
+      status.textContent = "没有找到与“" + typed + "”相关的结果。";
+      showHelp(understood, [{ text: understood.clean }], lex, filters);
+    } else if (understood || Object.keys(filters).length) {
       status.textContent = "正在搜索……";
       const found = await searchAll(understood ? understood.terms : [], filters);
       if (mine !== generation) return;
@@ -244,7 +267,7 @@ async function start() {
       const meant = understood && understood.note ? "（按“" + understood.note + "”搜索）" : "";
       status.textContent = results.length ? "找到 " + results.length + " 条与" + label + "相关的结果" + meant
         : "没有找到与" + label + "相关的结果。";
-      if (!results.length) showHelp(understood, found.hits, lex, filters);
+      if (!results.length) showHelp(understood, found.missed, lex, filters);
       await showMore(mine);
     } else {
       status.textContent = "请输入要办的事，或选择筛选条件。";
@@ -254,10 +277,10 @@ async function start() {
 
   // Nothing found: what matched nothing, words the site knows that look alike, and where
   // a person can ask instead.
-  function showHelp(understood, hits, lex, filters) {
+  function showHelp(understood, missedTerms, lex, filters) {
     const parts = [];
     if (understood) {
-      const missed = understood.terms.filter((t, i) => !hits[i]).map((t) => t.text);
+      const missed = missedTerms.map((t) => t.text);
       if (missed.length) parts.push(el("p", {}, "这些词没有找到对应事项：" + missed.join("、")));
       const close = suggestions(understood.clean, lex);
       if (close.length) {

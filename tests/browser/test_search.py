@@ -120,8 +120,10 @@ QUERIES: list[Query] = [
     Query("缺斤短两", (item(MQ, P, "cf-0070"),),
           "不合格计量器具: keywords 缺斤短两, 短秤, 鬼秤"),
     Query("黑诊所", (item(MQ, P, "cf-0066"),), "未取得医疗机构执业许可证: keywords 黑诊所"),
-    Query("健康证", (item(JS, P, "cf-0058"),),
-          "从业人员无健康合格证明: keywords 健康证, 从业人员体检"),
+    # 健康证 (jinshan cf-0058) left the table: that item is 已收回 and now ranks after
+    # every current one (test_search_everyday.py checks how withdrawn items are shown).
+    Query("排污许可", (item(MQ, D, "sh-0002"),),
+          "企业污染物排放监测和排污许可证后监管: 排污许可 in the name"),
     Query("网吧", (item(MQ, P, "cf-0072"),),
           "网吧接纳未成年人: keywords 网吧, 未成年人上网"),
     # -- 民政、人社、退役军人 -------------------------------------------------------------
@@ -158,7 +160,7 @@ RECALL_QUERIES = [q.q for q in QUERIES] + [
 SETTLED = """(q) => {
   const status = document.querySelector('[data-search-status]').textContent.trim();
   if (status.startsWith('没有找到与“' + q + '”')) return true;
-  const m = status.match(/^找到 (\\d+) 条与(.*)相关的结果$/);
+  const m = status.match(/^找到 (\\d+) 条与(.*)相关的结果(?:（按“.*”搜索）)?$/);
   if (!m || m[2] !== (q ? '“' + q + '”' : '所选条件')) return false;
   const shown = document.querySelectorAll('[data-search-results] li').length;
   return shown === Math.min(10, Number(m[1]));
@@ -178,8 +180,10 @@ def wait_settled(page: Any, q: str, timeout: float = 15_000) -> str:
 
 
 def wait_filters_shown(page: Any) -> None:
-    """Wait for the filter options, which the page fills after showing the results."""
+    """Wait for the filter options, which the page fills after showing the results, and
+    unfold them (they are folded away so that the answer comes first on a phone)."""
     page.wait_for_function("() => !document.querySelector('[data-search-filters]').hidden")
+    page.evaluate("() => { document.querySelector('.search-filters-box').open = true; }")
 
 
 def result_count(status: str) -> int:
@@ -243,7 +247,7 @@ def search_page(browser: Any, base_url: str) -> Iterator[Any]:
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(base_url + "search/", wait_until="load")
-    page.locator("[data-search-filters]").wait_for(state="visible")  # index loaded
+    wait_filters_shown(page)  # index loaded
     yield page
     context.close()
 
@@ -268,10 +272,11 @@ def test_query_table_is_big_enough() -> None:
     assert all(2 <= len(q.q) <= 6 for q in QUERIES)
 
 
-@pytest.mark.parametrize("q", ["魑魅魍魉", "汽车", "电视"])
+@pytest.mark.parametrize("q", ["魑魅魍魉", "钢琴", "电脑"])
 def test_query_without_matches_says_so(q: str, search_page: Any,
                                        indexed_texts: dict[str, str]) -> None:
-    """Words no record contains. 电视: no page has 视, but every page has 电 (电话)."""
+    """Words no record contains. 电脑: no page has 脑, but every page has 电 (电话).
+    (汽车 and 电视 were used before the thesaurus put their characters on some pages.)"""
     chars = set(q)
     assert not [u for u, t in indexed_texts.items() if chars <= set(t)], f"{q} is on a page"
     page = search_page
@@ -648,7 +653,7 @@ def test_a_second_search_replaces_the_first(new_page: Any, base_url: str) -> Non
     """Submitting again while a search is still running (or changing a filter during
     one) must not leave the first search's results in the list."""
     page, problems, _ = open_search(new_page, search_url(base_url))
-    page.locator("[data-search-filters]").wait_for(state="visible")
+    wait_filters_shown(page)
     page.fill("#search-q", "低保")
     page.press("#search-q", "Enter")
     clean = settle_after_race(page, "低保")
@@ -705,7 +710,7 @@ def test_search_page_has_no_console_errors(new_page: Any, base_url: str) -> None
     page, problems, warnings = open_search(new_page, search_url(base_url, "占道经营"))
     status = wait_settled(page, "占道经营")
     assert result_count(status) > 0, status
-    page.locator("[data-search-filters]").wait_for(state="visible")
+    wait_filters_shown(page)
     assert not problems.all(), "\n".join(problems.all())
     assert not warnings, "console warnings (search.js reports failures this way):\n" + \
         "\n".join(warnings)

@@ -19,6 +19,7 @@ from .schema import SchemaSet
 PACKAGE = Path(__file__).parent.parent  # towncat/, whose modules the README lists
 FILES = (
     ("region", "content/region.yaml"),
+    ("thesaurus", "content/thesaurus.yaml"),
     ("town", "content/towns/<slug>/town.yaml"),
     ("powers", "content/towns/<slug>/powers.yaml"),
     ("duties", "content/towns/<slug>/duties.yaml"),

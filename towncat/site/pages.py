@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -368,6 +369,10 @@ def _item_crumbs(
 
 
 SEARCH_KINDS = {"powers": "赋权事项", "duties": "职责", "institutions": "机构"}
+NOT_IN_FORCE = "不再办理"
+# An indexed word on items no longer in force, so that the search page can rank them last
+# without loading the filter files (static/search.js WITHDRAWN_WORD).
+WITHDRAWN_WORD = "kwithdrawn"
 
 
 def _search_record(
@@ -378,8 +383,10 @@ def _search_record(
     keywords: tuple[str, ...],
     phone: str | None = None,
     *,
+    name: str = "",
     related: tuple[str, ...] = (),
     status: str = "现行",
+    status_label: str = "现行",
 ) -> dict[str, Any]:
     """Filters and result fields of one search record (an item or office page).
     ``related``: the thesaurus's phrases for the item, a low-weight field."""
@@ -392,8 +399,37 @@ def _search_record(
         "phone": phone or office["phone"],
         "keywords": " ".join(keywords),
         "related": " ".join(related),
-        "status": status,
+        # the 状态 filter: items no longer in force share one value
+        "status": NOT_IN_FORCE if status in ("已取消", "已收回") else status,
+        "status_label": status_label,
+        "grams": name_grams(office["name"] if kind == "institutions" else name, *keywords)
+        + (f" {WITHDRAWN_WORD}" if status in ("已取消", "已收回") else ""),
     }
+
+
+def status_label(item: Power | Duty) -> str:
+    """A result card's word on an item no longer in force: since when, and where it went."""
+    if item.status == "现行":
+        return "现行"
+    if item.status == "待生效":
+        return f"待生效：{item.effective_from}起施行" if item.effective_from else "待生效"
+    since = f"{item.effective_to}起" if item.effective_to else ""
+    went = getattr(item, "original_department", None)
+    if item.status == "已收回" and went:
+        return f"已收回，不再由本镇街办理：{since}由{went}办理"
+    return f"{item.status}，不再由本镇街办理{'：' + since if since else ''}"
+
+
+def name_grams(*texts: str) -> str:
+    """Each pair of adjacent Chinese characters of ``texts`` as an ASCII word (``k`` and the
+    two code points in hex), so that search matches a name's words exactly, whatever the
+    browser's and the indexer's word segmentation (static/query.js ``grams`` is its twin)."""
+    found: dict[str, None] = {}
+    for text in texts:
+        han = [c for c in text if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"]
+        for a, b in itertools.pairwise(han):
+            found[f"k{ord(a):05x}{ord(b):05x}"] = None
+    return " ".join(found)
 
 
 def related_phrases(overview: Overview, name: str, keywords: tuple[str, ...]) -> tuple[str, ...]:
@@ -450,8 +486,10 @@ def power_page(
             office,
             power.keywords,
             phones.consult if phones else None,
+            name=power.name,
             related=overview.thesaurus.related([power.name, *power.keywords]),
             status=power.status,
+            status_label=status_label(power),
         ),
     )
 
@@ -491,8 +529,10 @@ def duty_page(overview: Overview, town: Town, duty: Duty, labels: Labels) -> Pag
             office,
             duty.keywords,
             duty.phone,
+            name=duty.name,
             related=overview.thesaurus.related([duty.name, *duty.keywords]),
             status=duty.status,
+            status_label=status_label(duty),
         ),
     )
 

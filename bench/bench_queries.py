@@ -1,0 +1,115 @@
+"""Everyday-phrasing search quality and speed, measured on the page residents use.
+
+    python bench/bench_queries.py                 # build the shipped site, run every query
+    python bench/bench_queries.py --site site     # use an existing build
+
+Each query of ``bench/queries/everyday.yaml`` (written from a resident's point of view
+before looking at the catalogue's keywords) is typed into ``/search/`` in a fresh
+Chromium context, served by ``python -m http.server``. Reported per kind of query:
+hit@3 (a right page among the first three), MRR, the share with no result at all, and
+the time from navigation to the first rendered result. Then the legal-name set: every
+item name of the shipped catalogues as a query, recall@10 of its own page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_search import chromium, serve  # noqa: E402
+
+
+def run_query(browser: Any, base: str, q: str) -> tuple[list[str], float]:
+    """The result URLs (site-relative) and seconds to the first result or the answer."""
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    started = time.perf_counter()
+    page.goto(base + "search/?q=" + q)
+    page.wait_for_function(
+        """() => document.querySelector('.search-results li') ||
+                 !document.querySelector('[data-search-help]').hidden ||
+                 /请输入|不可用/.test(document.querySelector('[data-search-status]').textContent)""",
+        timeout=30000,
+    )
+    seconds = time.perf_counter() - started
+    page.wait_for_timeout(50)
+    hrefs = page.eval_on_selector_all(".search-results li h2 a", "els => els.map(e => e.href)")
+    context.close()
+    return [h.removeprefix(base).split("?")[0].rstrip("/") + "/" for h in hrefs], seconds
+
+
+def score(urls: list[str], expected: set[str]) -> tuple[bool, float]:
+    ranks = [i for i, u in enumerate(urls) if "/" + u.lstrip("/") in expected]
+    return bool(ranks and ranks[0] < 3), 1 / (ranks[0] + 1) if ranks else 0.0
+
+
+def item_names(root: Path) -> list[tuple[str, str]]:
+    out = []
+    for town in ("maqiao", "jinshan"):
+        for kind in ("powers", "duties"):
+            data = yaml.safe_load((root / "content/towns" / town / f"{kind}.yaml").read_text())
+            for item in data[kind]:
+                out.append((item["name"], f"/towns/{town}/{kind}/{item['id']}/"))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, help="an existing build of the shipped content")
+    parser.add_argument("--legal", type=int, default=60, help="legal-name queries (every k-th name)")
+    args = parser.parse_args(argv)
+    site = args.site
+    if site is None:
+        subprocess.run([sys.executable, "build.py"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        site = ROOT / "site"
+    queries = yaml.safe_load((ROOT / "bench/queries/everyday.yaml").read_text())["queries"]
+    from playwright.sync_api import sync_playwright
+
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    misses = []
+    with serve(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu",
+                                    "--disable-background-networking", "--disable-component-update"])
+        for q in queries:
+            urls, seconds = run_query(browser, base, q["q"])
+            expected = set(q.get("expect") or [])
+            hit, rr = score(urls, expected) if expected else (bool(urls), 0.0)
+            rows[q["kind"]].append({"hit": hit, "rr": rr, "zero": not urls, "s": seconds,
+                                    "judged": bool(expected)})
+            if expected and not hit:
+                misses.append(f"  {q['kind']:12} {q['q']}: top {urls[:3]}")
+        names = item_names(ROOT)
+        step = max(1, len(names) // args.legal)
+        legal = []
+        for name, url in names[::step]:
+            urls, seconds = run_query(browser, base, name)
+            legal.append(url in ["/" + u.lstrip("/") for u in urls[:10]])
+        browser.close()
+    print(f"{'kind':12} {'n':>4} {'hit@3':>6} {'MRR':>5} {'zero':>6} {'median s':>9} {'worst s':>8}")
+    every = [r for rs in rows.values() for r in rs]
+    for kind, rs in [*sorted(rows.items()), ("all", every)]:
+        judged = [r for r in rs if r["judged"]]
+        times = [r["s"] for r in rs]
+        print(f"{kind:12} {len(rs):4} {statistics.mean(r['hit'] for r in judged):6.2f} "
+              f"{statistics.mean(r['rr'] for r in judged):5.2f} "
+              f"{sum(r['zero'] for r in judged) / len(judged):6.1%} "
+              f"{statistics.median(times):9.2f} {max(times):8.2f}")
+    print(f"legal names: recall@10 {sum(legal)}/{len(legal)}")
+    print("missed (no right page in the first three):")
+    print("\n".join(misses) or "  none")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

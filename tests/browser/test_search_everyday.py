@@ -1,0 +1,164 @@
+"""Search as residents use it: their own words, on a phone (Chromium, 375 × 812).
+
+Each test types what a resident would (a question, a situation from the thesaurus,
+traditional characters, a typo, pinyin, hostile input) into ``/search/`` of the shipped
+site, built once by ``conftest.py``, and reads what ``static/search.js`` renders. The
+expected items were chosen from the content files (names, keywords, status).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 375, "height": 812}}
+RESULTS = "[data-search-results] li"
+
+#: Done when the first results are shown, the help for no result is, or the status asks
+#: for a better query.
+SETTLED = """() => document.querySelector('[data-search-results] li h2 a') ||
+  !document.querySelector('[data-search-help]').hidden ||
+  /请输入|不可用/.test(document.querySelector('[data-search-status]').textContent)"""
+
+
+def search(new_page: Any, base_url: str, q: str) -> tuple[Any, list[str]]:
+    """A fresh phone tab on ``search/?q=…``; returns it and the result links (site paths)."""
+    page, problems = new_page(**PHONE)
+    page.goto(f"{base_url}search/?q={quote(q)}")
+    page.wait_for_function(SETTLED, timeout=15_000)
+    page.wait_for_timeout(100)  # the rest of the first page of results
+    hrefs = page.locator(f"{RESULTS} h2 a").evaluate_all("as => as.map(a => a.href)")
+    assert not problems.all(), problems.all()
+    return page, [h.removeprefix(base_url) for h in hrefs]
+
+
+def top(links: list[str], n: int = 3) -> str:
+    return "\n".join(links[:n]) or "(nothing)"
+
+
+@pytest.mark.parametrize(
+    ("q", "wanted"),
+    [
+        # a question: the topic plus words no page holds (找谁, 怎么, 申请 …)
+        ("低保怎么申请", ("最低生活保障", "低保")),
+        ("宅基地在哪办", ("宅基地",)),
+        # a situation that only the thesaurus links to the catalogue's words
+        ("老板不发工资", ("工资", "欠薪", "劳动报酬")),
+        # traditional characters
+        ("違法建設", ("违法建设",)),
+        # one wrong character in a word of three or more
+        ("宅基第", ("宅基地",)),
+        ("最低生活保章", ("最低生活保障",)),
+        # pinyin, full and initials
+        ("zhaijidi", ("宅基地",)),
+        ("wfjs", ("违法建设",)),
+    ],
+)
+def test_everyday_query_puts_a_matching_item_first(
+    q: str, wanted: tuple[str, ...], new_page: Any, base_url: str
+) -> None:
+    page, links = search(new_page, base_url, q)
+    assert links, f"“{q}” found nothing: {page.locator('[data-search-status]').inner_text()}"
+    first = page.locator(RESULTS).first
+    text = first.inner_text() + (first.locator("h2 a").get_attribute("href") or "")
+    related = page.evaluate(
+        "url => fetch(url).then(r => r.text())", base_url + links[0]
+    )
+    assert any(w in text or w in related for w in wanted), (
+        f"“{q}”: the first result is about none of {wanted}:\n{top(links)}"
+    )
+
+
+def test_a_withdrawn_item_is_labelled_and_comes_after_current_ones(
+    new_page: Any, base_url: str
+) -> None:
+    """夜间施工: a current 马桥镇 power (建筑施工噪声), and two that are no longer done by
+    the town (金山镇 cf-0027 已收回, 马桥镇 cf-0041 已取消)."""
+    page, _ = search(new_page, base_url, "夜间施工")
+    while page.locator("[data-search-more]").is_visible():
+        before = page.locator(RESULTS).count()
+        page.locator("[data-search-more]").click()
+        page.wait_for_function(f"() => document.querySelectorAll('{RESULTS}').length > {before}")
+    links = [h.removeprefix(base_url) for h in
+             page.locator(f"{RESULTS} h2 a").evaluate_all("as => as.map(a => a.href)")]
+    withdrawn = ["towns/jinshan/powers/cf-0027/", "towns/maqiao/powers/cf-0041/"]
+    assert links[0] == "towns/maqiao/powers/cf-0038/", top(links)  # night work noise, current
+    assert all(w in links for w in withdrawn), top(links, 10)
+    labelled = page.locator(RESULTS).evaluate_all(
+        "lis => lis.map(li => !!li.querySelector('.result-status'))"
+    )
+    first_withdrawn = min(links.index(w) for w in withdrawn)
+    assert not any(labelled[:first_withdrawn]), "a current item is labelled as withdrawn"
+    assert all(labelled[first_withdrawn:]), "a current item comes after a withdrawn one"
+    card = page.locator(RESULTS).nth(links.index(withdrawn[0])).inner_text()
+    assert "已收回" in card and "临淄区综合行政执法局" in card, card
+
+
+def test_a_query_that_matches_nothing_gets_help(new_page: Any, base_url: str) -> None:
+    page, links = search(new_page, base_url, "火星人登陆")
+    assert links == []
+    help_box = page.locator("[data-search-help]")
+    assert help_box.is_visible()
+    text = help_box.inner_text()
+    assert "没有找到对应事项" in text and "12345" in text and "便民服务中心" in text
+    assert help_box.locator('a[href^="tel:12345"]').count() == 1
+    assert help_box.locator("a", has_text="区县和镇街").count() == 1
+
+
+def test_the_first_results_office_and_phone_are_on_the_first_screen(
+    new_page: Any, base_url: str
+) -> None:
+    page, _ = search(new_page, base_url, "低保怎么申请")
+    phone = page.locator(f"{RESULTS} .result-office a[href^='tel:']").first
+    box = phone.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 812, box
+
+
+def test_a_very_long_typed_query_is_answered(new_page: Any, base_url: str) -> None:
+    """10,000 characters typed (a URL that long is refused by most servers)."""
+    page, problems = new_page(**PHONE)
+    page.goto(base_url + "search/")
+    page.locator("#search-q").fill("违章" * 5000)
+    page.locator("#search-q").press("Enter")
+    page.wait_for_function(SETTLED, timeout=15_000)
+    assert page.locator(RESULTS).count() > 0
+    assert not problems.all(), problems.all()
+
+
+def test_an_item_pages_office_phone_is_on_the_first_screen(new_page: Any, base_url: str) -> None:
+    page, _ = new_page(**PHONE)
+    page.goto(base_url + "towns/maqiao/powers/cf-0052/")
+    phone = page.locator(".office-box a[href^='tel:']").first
+    box = phone.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 812, box
+
+
+@pytest.mark.parametrize(
+    ("q", "says"),
+    [
+        ("？！。，、……", "请输入要办的事"),
+        ("怎么办", None),  # stop words only: searched as typed, never an empty query
+        ("😀🎉", "请输入要办的事"),
+        ("<script>alert(1)</script>", None),
+        ("<img src=x onerror=alert(1)>违章", None),
+    ],
+)
+def test_hostile_queries_get_a_calm_answer(
+    q: str, says: str | None, new_page: Any, base_url: str
+) -> None:
+    page, problems = new_page(**PHONE)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{base_url}search/?q={quote(q)}")
+    page.wait_for_function(SETTLED, timeout=15_000)
+    status = page.locator("[data-search-status]").inner_text()
+    assert dialogs == []
+    assert page.locator("[data-search-results] img, [data-search-results] script").count() == 0
+    if says:
+        assert says in status, status
+    assert "不可用" not in status, status
+    assert not problems.all(), problems.all()
