@@ -1,7 +1,7 @@
 /* Progressive enhancement, no dependencies.
    table[data-sortable]: header buttons sort rows (th[data-sort=number]: numerically).
    [data-table-controls]: select[data-filter=KEY] matches tr.dataset[KEY],
-   input[data-filter-text] matches row text; [data-filter-status] shows the count. */
+   input[data-filter-text] matches row text and tr[data-terms]; [data-filter-status] shows the count. */
 (function () {
   'use strict';
   var collator = new Intl.Collator('zh-Hans-CN');
@@ -68,7 +68,10 @@
     var table = findTable(controls);
     if (!table || !table.tBodies[0]) return;
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-    var haystack = rows.map(function (r) { return r.textContent.toLowerCase(); });
+    // a row's text, and the words residents use for it (keywords, thesaurus: data-terms)
+    var haystack = rows.map(function (r) {
+      return (r.textContent + ' ' + (r.dataset.terms || '')).toLowerCase();
+    });
     var selects = controls.querySelectorAll('select[data-filter]');
     var input = controls.querySelector('input[data-filter-text]');
     var status = controls.querySelector('[data-filter-status]');

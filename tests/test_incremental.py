@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from sitefixture import copy_fixture, snapshot
 
+from towncat.build.pipeline import check_all
 from towncat.cli import main
+from towncat.config import load_config
+from towncat.search.bundles import index_bundle, pagefind_binary, plan_bundles
 
 
 def build(root: Path, *extra: str) -> str:
@@ -140,3 +144,53 @@ def test_a_reused_towns_warnings_are_still_reported(tmp_path: Path) -> None:
     second = build(root, "--no-search")
     assert "其中 1 个镇街沿用上次结果" in second  # alpha was not read again
     assert warning in second.splitlines()
+
+
+TMPFS = Path("/dev/shm")
+
+
+@pytest.mark.skipif(not TMPFS.is_dir(), reason="no tmpfs at /dev/shm")
+def test_the_index_is_the_same_on_tmpfs_and_on_disk(tmp_path: Path) -> None:
+    """Pagefind numbers pages in the order it lists folders: creation order on tmpfs,
+    name-hash order on ext4. The build puts them in the order of their ids, so the same
+    pages give the same index bytes on any file system, for clean and incremental builds."""
+    on_disk = copy_fixture(tmp_path)
+    build(on_disk)
+    with tempfile.TemporaryDirectory(dir=TMPFS) as memory:
+        in_memory = copy_fixture(Path(memory))
+        build(in_memory)
+        assert snapshot(in_memory / "site") == snapshot(on_disk / "site")
+        for root in (on_disk, in_memory):
+            edit(root / "content/towns/alpha/powers.yaml", "name: 临时占用城市绿化用地审批",
+                 "name: 临时占用城市绿地审批")
+            build(root)
+        assert snapshot(in_memory / "site") == snapshot(on_disk / "site")
+    assert snapshot(on_disk / "site") == clean_build(on_disk, search=True)
+
+
+@pytest.mark.skipif(not TMPFS.is_dir(), reason="no tmpfs at /dev/shm")
+def test_the_index_does_not_depend_on_the_order_pages_were_written(tmp_path: Path) -> None:
+    """Two clean builds whose page files were created in opposite orders, the second on
+    tmpfs, which lists a folder in the order its files were created."""
+    first = copy_fixture(tmp_path / "a")
+    build(first)
+    memory = tempfile.TemporaryDirectory(dir=TMPFS)
+    second = copy_fixture(Path(memory.name) / "b")
+    build(second)
+    site = second / "site"
+    shutil.rmtree(site / "pagefind")
+    pages = sorted(site.rglob("*.html"), reverse=True)
+    saved = {p: p.read_bytes() for p in pages}
+    for page in pages:  # the same files, created again last-first
+        page.unlink()
+    for page, data in saved.items():
+        page.write_bytes(data)
+    overview = check_all(second, load_config(second)).overview
+    assert overview is not None
+    for bundle in plan_bundles(overview, 4):
+        index_bundle(site, bundle, pagefind_binary())
+    reindexed = {k: v for k, v in snapshot(site).items() if k.startswith("pagefind/")}
+    memory.cleanup()
+    assert reindexed == {
+        k: v for k, v in snapshot(first / "site").items() if k.startswith("pagefind/")
+    }

@@ -162,3 +162,23 @@ def test_hostile_queries_get_a_calm_answer(
         assert says in status, status
     assert "不可用" not in status, status
     assert not problems.all(), problems.all()
+
+
+@pytest.mark.parametrize("word", ["低保", "宅基地", "盖房子"])
+def test_the_list_filter_matches_what_residents_call_an_item(
+    word: str, new_page: Any, base_url: str, site_dir: Any
+) -> None:
+    """The 在本表中查找 box on a list page: a row whose text lacks the word is found by
+    its keywords and the thesaurus's phrases (data-terms)."""
+    shown_total = 0
+    for town in ("maqiao", "jinshan"):
+        for kind in ("powers", "duties"):
+            page, _ = new_page(**PHONE)
+            page.goto(f"{base_url}towns/{town}/{kind}/")
+            page.locator("[data-filter-text]").fill(word)
+            page.wait_for_timeout(50)
+            shown = page.locator("tbody tr:not([hidden])").count()
+            total = page.locator("tbody tr").count()
+            assert shown < total
+            shown_total += shown
+    assert shown_total > 0, f"no row of any list is found with {word}"

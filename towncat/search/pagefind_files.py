@@ -7,16 +7,21 @@ different every time. ``canonicalize_bundle`` sorts both lists, writes the files
 under names hashed from the sorted content and points the metadata and the entry file
 at them.
 
+Pagefind numbers a bundle's pages in the order in which it lists the site's folders:
+creation order on tmpfs, name-hash order on ext4 (with a seed of each file system's
+own), so two machines index the same pages differently. ``canonicalize_bundle`` puts
+the pages in the order of their ids (hashes of their fragments' content) and rewrites
+the word index chunks and filters with the new numbers.
+
 A page's id in search results is the name of its fragment file, seven hex digits of a
 hash, unique within one bundle only: at city scale about one pair of pages in two
 bundles share one, at province scale hundreds, and the search page, which merges the
 results of two searches by id, would drop one of such a pair. ``canonicalize_bundle``
 therefore also appends the bundle's folder name (unique in the site) to every page id,
-renaming the fragment files; index chunks and filters refer to pages by position and
-are not touched.
+renaming the fragment files.
 
 The files are gzip-compressed ``pagefind_dcd`` + CBOR. Only the CBOR that Pagefind
-writes in these files is understood (unsigned integers, text, arrays); anything else, or
+writes in these files is understood (integers, text, arrays); anything else, or
 bytes that do not encode back exactly as they were read, raises ``PagefindFormatError``
 rather than guess.
 """
@@ -34,7 +39,9 @@ from typing import Any
 SIGNATURE = b"pagefind_dcd"
 ENTRY = "pagefind-entry.json"
 _META_PAGES = 1  # the metadata's list of [page id (its fragment's name), word count]
+_META_CHUNKS = 2  # the metadata's list of index chunks: [first word, last word, file hash]
 _META_FILTERS = 3  # the metadata's list of [filter name, file hash]
+_META_SORTS = 4  # the metadata's sort indexes (none: the site sets no data-pagefind-sort)
 
 
 class PagefindFormatError(Exception):
@@ -50,10 +57,15 @@ def canonicalize_bundle(folder: Path) -> None:
         old_meta = folder / f"pagefind.{language['hash']}.pf_meta"
         meta = read_file(old_meta)
         prefix = language["hash"].split("_", 1)[0] + "_"
+        if meta[_META_SORTS]:
+            raise PagefindFormatError("sort indexes are not supported")
+        number = _page_order(meta)
+        _renumber_chunks(folder, meta, number, prefix)
         old_filters = [folder / "filter" / f"{hash_}.pf_filter" for _, hash_ in meta[_META_FILTERS]]
         contents = []  # all read before any is written: a new name may be an old one
         for path in old_filters:
             filter_name, values = read_file(path)
+            values = [[value, sorted(number[p] for p in pages)] for value, pages in values]
             contents.append(encode([filter_name, sorted(values, key=lambda value: value[0])]))
         for path in old_filters:
             path.unlink()
@@ -68,6 +80,54 @@ def canonicalize_bundle(folder: Path) -> None:
         old_meta.unlink()
         _write(folder / f"pagefind.{language['hash']}.pf_meta", content)
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def _page_order(meta: list[Any]) -> list[int]:
+    """Put the metadata's pages in the order of their ids (their fragments' content
+    hashes); return each old page number's new one. Pagefind numbers pages in the order
+    it lists the site's folders, which depends on the file system."""
+    pages = meta[_META_PAGES]
+    order = sorted(range(len(pages)), key=lambda i: pages[i][0])
+    meta[_META_PAGES] = [pages[i] for i in order]
+    number = [0] * len(pages)
+    for new, old in enumerate(order):
+        number[old] = new
+    return number
+
+
+def _renumber_chunks(folder: Path, meta: list[Any], number: list[int], prefix: str) -> None:
+    """Rewrite the word index chunks with the new page numbers, named after their content.
+    A word lists its pages as [page, positions, meta positions], each page number the
+    difference from the one before."""
+    if number == sorted(number):
+        return
+    chunks = meta[_META_CHUNKS]
+    old_paths = [folder / "index" / f"{chunk[2]}.pf_index" for chunk in chunks]
+    contents = [encode(_renumbered(read_file(path), number)) for path in old_paths]
+    for path in old_paths:
+        path.unlink()
+    for chunk, content in zip(chunks, contents, strict=True):
+        chunk[2] = prefix + _digest(content, 7)
+        _write(folder / "index" / f"{chunk[2]}.pf_index", content)
+
+
+def _renumbered(chunk: list[Any], number: list[int]) -> list[Any]:
+    if len(chunk) != 1:
+        raise PagefindFormatError("an index chunk is not one list of words")
+    words = []
+    for word, pages, extra in chunk[0]:
+        if extra:
+            raise PagefindFormatError(f"unknown data after the pages of {word!r}")
+        absolute, at = [], 0
+        for delta, positions, meta_positions in pages:
+            at += delta
+            absolute.append([number[at], positions, meta_positions])
+        absolute.sort(key=lambda page: page[0])
+        previous = 0
+        for page in absolute:
+            page[0], previous = page[0] - previous, page[0]
+        words.append([word, absolute, extra])
+    return [words]
 
 
 def _tag_pages(folder: Path, pages: list[list[Any]]) -> None:
@@ -102,15 +162,15 @@ def _digest(content: bytes, length: int) -> str:
 
 # -- The CBOR that Pagefind writes ---------------------------------------------------------
 
-_UINT, _TEXT, _ARRAY = 0, 3, 4
+_UINT, _NEGATIVE, _TEXT, _ARRAY = 0, 1, 3, 4
 
 
 def encode(value: Any) -> bytes:
-    """CBOR of unsigned integers, text and lists, each in its shortest form."""
+    """CBOR of integers, text and lists, each in its shortest form."""
     if isinstance(value, bool):
         raise PagefindFormatError(f"cannot encode {value!r}")
-    if isinstance(value, int) and value >= 0:
-        return _head(_UINT, value)
+    if isinstance(value, int):
+        return _head(_UINT, value) if value >= 0 else _head(_NEGATIVE, -1 - value)
     if isinstance(value, str):
         raw = value.encode("utf-8")
         return _head(_TEXT, len(raw)) + raw
@@ -146,6 +206,8 @@ def _decode(data: bytes, at: int) -> tuple[Any, int]:
         raise PagefindFormatError(f"unsupported CBOR length form {info}")
     if major == _UINT:
         return argument, at
+    if major == _NEGATIVE:
+        return -1 - argument, at
     if major == _TEXT:
         if at + argument > len(data):
             raise PagefindFormatError("truncated")

@@ -329,6 +329,12 @@ def default_authority(name: str, kind: str) -> str:
 
 def list_page(overview: Overview, town: Town, kind: str) -> Page:
     rows = {"powers": power_rows, "duties": duty_rows, "institutions": institution_rows}[kind](town)
+    if kind != "institutions":  # the table's filter also matches what residents call them
+        items = getattr(town, kind).items
+        rows = [
+            dict(row, terms=" ".join(related_phrases(overview, item.name, item.keywords)))
+            for row, item in zip(rows, items, strict=True)
+        ]
     filter_key = {"powers": "type", "duties": "list_kind", "institutions": "kind"}[kind]
     info = getattr(town, kind).info
     context = {
