@@ -385,6 +385,10 @@ new MutationObserver((_, observer) => {
   if (document.querySelector('[data-search-results] li')
       || (status && status.textContent.startsWith('没有找到'))) {
     window.__firstResult = performance.now();
+    const loaded = performance.getEntriesByType('resource');
+    window.__requests = loaded.length + 1;  // and the page itself
+    window.__bytes = loaded.reduce((sum, e) => sum + (e.encodedBodySize || 0), 0)
+      + performance.getEntriesByType('navigation')[0].encodedBodySize;
     observer.disconnect();
   }
 }).observe(document, { childList: true, subtree: true });
@@ -457,7 +461,10 @@ def browser_runs(site: Path, queries: list[str], truth: dict[str, set[str]],
             # Within one 区县 the page loads only that county's bundles (static/search.js).
             county = re.search(r'<option value="([^"]+)" data-bundles=', html)
             for row in rows:
-                row["cold_ms"], row["warm_ms"] = first_result(browser, base, row["q"])
+                traffic: dict[str, list[int]] = {}
+                row["cold_ms"], row["warm_ms"] = first_result(browser, base, row["q"],
+                                                              traffic=traffic)
+                row["requests"], row["bytes"] = traffic["requests"][0], traffic["bytes"][0]
                 log(f"  {row['q']}: first result {row['cold_ms']:.0f} ms cold, "
                     f"{row['warm_ms']:.0f} ms warm")
                 if county:
@@ -470,9 +477,11 @@ def browser_runs(site: Path, queries: list[str], truth: dict[str, set[str]],
     return rows
 
 
-def first_result(browser: Any, base: str, q: str, county: str | None = None) -> tuple[float, float]:
+def first_result(browser: Any, base: str, q: str, county: str | None = None,
+                 traffic: dict[str, list[int]] | None = None) -> tuple[float, float]:
     """(cold, warm) milliseconds from navigation start to the first rendered result (or
-    the message that there is none), for ``q`` everywhere or within ``county``."""
+    the message that there is none), for ``q`` everywhere or within ``county``; the cold
+    load's requests and bytes are appended to ``traffic``."""
     from urllib.parse import quote
 
     url = f"{base}search/?q={quote(q)}" + (f"&{quote('区县')}={quote(county)}" if county else "")
@@ -485,6 +494,9 @@ def first_result(browser: Any, base: str, q: str, county: str | None = None) -> 
             page.goto(url, wait_until="commit", timeout=120_000)
             page.wait_for_function("window.__firstResult !== null", timeout=120_000)
             times.append(float(page.evaluate("window.__firstResult")))
+            if traffic is not None and len(times) == 1:
+                traffic.setdefault("requests", []).append(int(page.evaluate("window.__requests")))
+                traffic.setdefault("bytes", []).append(int(page.evaluate("window.__bytes")))
             page.close()
     finally:
         context.close()
@@ -598,6 +610,11 @@ def report_queries(rows: list[dict[str, Any]], rerank: int) -> None:
               f"rendered): cold median {statistics.median(cold):.0f} ms, worst "
               f"{max(cold):.0f} ms ({worst['q']}); warm median {statistics.median(warm):.0f} ms, "
               f"worst {max(warm):.0f} ms")
+        requests = [r["requests"] for r in rows]
+        kb = [r["bytes"] / 1024 for r in rows]
+        print(f"per query, cold (page, script, index, fragments): requests median "
+              f"{statistics.median(requests):.0f}, max {max(requests)}; transferred median "
+              f"{statistics.median(kb):.0f} KB, max {max(kb):.0f} KB (uncompressed)")
     if in_county:
         cold = [r["county_cold_ms"] for r in rows]
         warm = [r["county_warm_ms"] for r in rows]
