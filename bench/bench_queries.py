@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, url in names[::step]:
             urls, seconds = run_query(browser, base, name)
             legal.append(url in ["/" + u.lstrip("/") for u in urls[:10]])
+            if not legal[-1]:
+                misses.append(f"  legal name   {name} ({url}): top {urls[:3]}")
         browser.close()
     print(f"{'kind':12} {'n':>4} {'hit@3':>6} {'MRR':>5} {'zero':>6} {'median s':>9} {'worst s':>8}")
     every = [r for rs in rows.values() for r in rs]
@@ -106,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{sum(r['zero'] for r in judged) / len(judged):6.1%} "
               f"{statistics.median(times):9.2f} {max(times):8.2f}")
     print(f"legal names: recall@10 {sum(legal)}/{len(legal)}")
-    print("missed (no right page in the first three):")
+    print("missed (no right page in the first three; a legal name not in the first ten):")
     print("\n".join(misses) or "  none")
     return 0
 

@@ -21,6 +21,8 @@ const STOP_WORDS = [
   "需要什么", "需要", "什么", "申请", "办理", "手续", "请问", "我想", "我要", "想要", "咨询",
   "投诉", "举报", "反映", "一下", "有没有", "是不是", "给不给", "吗", "呢", "吧", "啊", "呀",
   "了", "的", "得", "要", "办", "想", "谁", "我", "你", "他", "她", "在", "去", "找", "有", "能",
+  "不", "没", "很", "太", "都", "也", "还", "就", "给", "把", "被", "让", "和", "与", "跟", "对",
+  "向", "从", "上", "下", "里", "个", "些", "这", "那", "啥", "咋",
 ];
 
 export function prepareLexicon(data) {
@@ -31,6 +33,7 @@ export function prepareLexicon(data) {
     words,
     says,
     phrases: Object.keys(says).sort((a, b) => b.length - a.length),
+    whole: new Set([...words, ...Object.keys(says)]),
     t2s: lex.t2s || {},
     pinyin: lex.pinyin || {},
     text: "\n" + [...words, ...Object.keys(says)].join("\n") + "\n",
@@ -59,14 +62,14 @@ function frequency(lex, piece, cap = 50) {
 }
 
 // Pieces of the site's words with exactly one character different from ``piece``.
-// A piece of three characters is only matched to a whole word (宅基第 → 宅基地): inside
-// long names two characters in three agree by chance too often.
+// Only whole words of the site are candidates (宅基第 → 宅基地, 违章建竹 → 违章建筑): inside
+// long names, all characters but one of a short stretch agree by chance too often.
 function oneOff(lex, piece) {
   const n = piece.length;
   const found = new Map();
   const pool = [...lex.words, ...lex.phrases];
   for (const word of pool) {
-    if (word.length < n || (n < 4 && word.length !== n)) continue;
+    if (word.length !== n) continue;
     for (let i = 0; i + n <= word.length; i++) {
       let diff = 0;
       for (let k = 0; k < n && diff < 2; k++) if (word[i + k] !== piece[k]) diff++;
@@ -124,37 +127,80 @@ function stripStopWords(run) {
   return out.split(" ").filter(Boolean);
 }
 
-// The greedy pieces of ``run`` that the site knows (2+ characters each); a stretch that
-// is no known piece is tried as a word with one wrong character.
+// Word boundaries from the browser's dictionary (ICU); without it, single characters.
+const SEGMENTER = typeof Intl !== "undefined" && Intl.Segmenter
+  ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
+
+function segments(run) {
+  if (!SEGMENTER) return [...run];
+  return [...SEGMENTER.segment(run)].map((s) => s.segment).filter((s) => s.trim());
+}
+
+const known = (lex, seg) => seg.length >= 2 && occurs(lex, seg);
+
+// The words of ``run`` that the site knows. Adjacent segments that together make a whole
+// word of the site are joined (宅/基地 → 宅基地); a stretch the site does not know, with a
+// known neighbour or alone, of three or more characters, is tried as a word with one
+// wrong character (违章/建/竹 → 违章建筑); single characters are kept as weak terms.
 function pieces(run, lex) {
+  const segs = segments(run);
   const out = [];
-  const unknown = [];
   let i = 0;
-  while (i < run.length) {
-    let length = 0;
-    for (let n = Math.min(run.length - i, 12); n >= 2; n--) {
-      if (occurs(lex, run.slice(i, i + n))) { length = n; break; }
+  while (i < segs.length) {
+    let joined = null;
+    let j = Math.min(segs.length, i + 6);
+    for (; j > i + 1; j--) {
+      const word = segs.slice(i, j).join("");
+      if (lex.whole.has(word)) { joined = word; break; }
     }
-    if (length) {
-      out.push({ text: run.slice(i, i + length), fixed: false });
-      i += length;
+    if (joined) { out.push({ text: joined }); i = j; continue; }
+    if (known(lex, segs[i])) { out.push({ text: segs[i] }); i++; continue; }
+    let k = i;
+    let stretch = "";
+    while (k < segs.length && !known(lex, segs[k]) && !SHORT_STOP.has(segs[k])) stretch += segs[k++];
+    // the stretch with up to two known words before it and one after (最低/生活/保章)
+    const previous = [];
+    for (let n = out.length - 1; n >= 0 && previous.length < 2 && !out[n].fixed && !out[n].single; n--) {
+      previous.unshift(out[n].text);
+    }
+    const after = k < segs.length && known(lex, segs[k]) ? segs[k] : "";
+    const tries = [];
+    for (let back = previous.length; back >= 0; back--) {
+      for (const a of after ? [after, ""] : [""]) {
+        const b = previous.slice(previous.length - back).join("");
+        tries.push({ back, a, text: b + stretch + a });
+      }
+    }
+    const fix = tries.filter((c) => stretch && c.text.length >= 3 && !occurs(lex, c.text))
+      .map((c) => ({ ...c, near: oneOff(lex, c.text)[0] })).find((c) => c.near);
+    if (fix) {
+      for (let n = 0; n < fix.back; n++) out.pop();
+      out.push({ text: fix.near, fixed: true });
+      i = k + (fix.a ? 1 : 0);
       continue;
     }
-    if (SHORT_STOP.has(run[i])) { i += 1; continue; }
-    let fixed = null;
-    for (let n = Math.min(run.length - i, 6); n >= 3 && !fixed; n--) {
-      const near = oneOff(lex, run.slice(i, i + n));
-      if (near.length) fixed = near[0];
+    for (const seg of stretch ? segs.slice(i, k) : [segs[i]]) {
+      if (!SHORT_STOP.has(seg) && occurs(lex, seg)) out.push({ text: seg, single: seg.length === 1 });
     }
-    if (fixed) {
-      out.push({ text: fixed, fixed: true });
-      i += fixed.length;
-    } else {
-      unknown.push(run[i]);
-      i += 1;
-    }
+    i = stretch ? k : i + 1;
   }
-  return { out, unknown };
+  return { out };
+}
+
+// Thesaurus phrases most of whose character pairs the query has (烧垃圾 in
+// 邻居在院子里烧垃圾 is exact; 后厨脏 in 外卖店后厨很脏 is close): the best two.
+function closePhrases(text, lex) {
+  const pairs = new Set();
+  for (let i = 0; i + 1 < text.length; i++) pairs.add(text.slice(i, i + 2));
+  const scored = [];
+  for (const phrase of lex.phrases) {
+    if (phrase.length < 3) continue;
+    let shared = 0;
+    for (let i = 0; i + 1 < phrase.length; i++) if (pairs.has(phrase.slice(i, i + 2))) shared++;
+    const ratio = shared / (phrase.length - 1);
+    if (shared >= 1 && ratio >= 0.5) scored.push([phrase, ratio]);
+  }
+  return scored.sort((a, b) => b[1] - a[1] || b[0].length - a[0].length).slice(0, 2);
 }
 
 // ``query`` → { clean, terms: [{text, weight}], note }: the terms to search, each apart.
@@ -174,7 +220,12 @@ export function understand(query, lex) {
     notes.push(spelled[0]);
     return " " + spelled[0] + " ";
   }).trim();
-  let rest = clean;
+  // A name typed whole (an official citing an item) is searched as it is.
+  let rest = clean.split(" ").map((run) => {
+    if (run.length < 4 || !lex.whole.has(run)) return run;
+    add(run, 1);
+    return "";
+  }).join(" ").trim();
   // The thesaurus: a resident's phrase adds the catalogue's words it means.
   for (const phrase of lex.phrases) {
     if (!rest.includes(phrase)) continue;
@@ -182,17 +233,26 @@ export function understand(query, lex) {
     add(phrase, 0.6);
     rest = rest.split(phrase).join(" ");
   }
-  // What is left: function words dropped, then known pieces, typos mended.
+  // Phrases the query comes close to, when none is in it word for word.
+  if (rest === clean) { // no name and no phrase word for word
+    for (const [phrase, ratio] of closePhrases(clean.replace(/ /g, ""), lex)) {
+      for (const term of lex.says[phrase]) add(term, 0.8 * ratio);
+    }
+  }
+  // What is left: function words dropped, then known words, typos mended.
   let dropped = 0;
   for (const run of rest.split(" ").filter(Boolean)) {
     if (!HAN.test(run)) { if (run.length >= 2) add(run, 0.5); continue; }
     const kept = stripStopWords(run);
     dropped += run.length - kept.join("").length;
     for (const part of kept) {
-      const { out } = pieces(part, lex);
+      const found = pieces(part, lex).out;
+      // single characters only beside a word the site knows ("火星人" is not "人")
+      const out = found.some((piece) => !piece.single) ? found : [];
       for (const piece of out) {
         const common = frequency(lex, piece.text) >= 40 ? 0.5 : 1; // 申请, 管理: found everywhere
-        add(piece.text, common * (piece.fixed ? 0.8 : Math.min(1, 0.4 + 0.15 * piece.text.length)));
+        const weight = piece.single ? 0.25 : piece.fixed ? 0.8 : Math.min(1, 0.4 + 0.15 * piece.text.length);
+        add(piece.text, common * weight);
         if (piece.fixed) notes.push(piece.text);
       }
       // Nothing the site knows: searched as typed if every character is one the site

@@ -188,12 +188,14 @@ async function start() {
   const BODY = 0.35;
   const CHARS = 0.15;
   const MAX_TERMS = 4;
+  const PRECISE = 8; // characters
   function plan(terms) {
     if (!terms.length) return [{ text: null, weight: 1, of: 0 }];
     const out = [];
     terms.slice(0, MAX_TERMS).forEach((t, of) => {
       const pairs = grams(t.text);
-      if (pairs) out.push({ text: pairs, weight: t.weight, of });
+      // a long name matched pair by pair is the item someone is citing
+      if (pairs) out.push({ text: pairs, weight: t.weight, of, precise: [...t.text].length >= PRECISE });
       if (!pairs || !t.exact) out.push({ text: t.text, weight: pairs ? t.weight * BODY : t.weight, of });
       if (pairs) out.push({ text: [...t.text].join(" "), weight: t.weight * CHARS, of });
     });
@@ -218,7 +220,10 @@ async function start() {
         scores.set(r.id, entry);
       }
     });
-    const old = new Set(withdrawn.results.map((r) => r.id));
+    // Items no longer in force come last, unless their whole name was typed (a citation).
+    const precise = new Set(found.flatMap((response, i) =>
+      searches[i].precise ? response.results.map((r) => r.id) : []));
+    const old = new Set(withdrawn.results.map((r) => r.id).filter((id) => !precise.has(id)));
     const ranked = [...scores.values()].sort((a, b) =>
       (old.has(a.r.id) - old.has(b.r.id)) || (b.score - a.score) || (a.r.id < b.r.id ? -1 : 1));
     const missed = terms.slice(0, MAX_TERMS).filter((t, of) => searches.every((s, i) => s.of !== of || !hits[i]));
