@@ -385,10 +385,6 @@ new MutationObserver((_, observer) => {
   if (document.querySelector('[data-search-results] li')
       || (status && status.textContent.startsWith('没有找到'))) {
     window.__firstResult = performance.now();
-    const loaded = performance.getEntriesByType('resource');
-    window.__requests = loaded.length + 1;  // and the page itself
-    window.__bytes = loaded.reduce((sum, e) => sum + (e.encodedBodySize || 0), 0)
-      + performance.getEntriesByType('navigation')[0].encodedBodySize;
     observer.disconnect();
   }
 }).observe(document, { childList: true, subtree: true });
@@ -487,6 +483,10 @@ def first_result(browser: Any, base: str, q: str, county: str | None = None,
     url = f"{base}search/?q={quote(q)}" + (f"&{quote('区县')}={quote(county)}" if county else "")
     context = browser.new_context()
     times = []
+    # every request of the cold load, the page's Pagefind worker's included: (start, bytes)
+    loads: list[tuple[float, int]] = []
+    context.on("response", lambda r: loads.append(  # http.server sends Content-Length
+        (r.request.timing["startTime"], int(r.headers.get("content-length", 0)))))
     try:
         for _ in range(2):  # a fresh context, then a second tab with its HTTP cache
             page = context.new_page()
@@ -494,9 +494,11 @@ def first_result(browser: Any, base: str, q: str, county: str | None = None,
             page.goto(url, wait_until="commit", timeout=120_000)
             page.wait_for_function("window.__firstResult !== null", timeout=120_000)
             times.append(float(page.evaluate("window.__firstResult")))
-            if traffic is not None and len(times) == 1:
-                traffic.setdefault("requests", []).append(int(page.evaluate("window.__requests")))
-                traffic.setdefault("bytes", []).append(int(page.evaluate("window.__bytes")))
+            if traffic is not None and len(times) == 1:  # what came before the first result
+                until = float(page.evaluate("performance.timeOrigin + window.__firstResult"))
+                before = [size for start, size in loads if start <= until]
+                traffic.setdefault("requests", []).append(len(before))
+                traffic.setdefault("bytes", []).append(sum(before))
             page.close()
     finally:
         context.close()

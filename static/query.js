@@ -11,7 +11,7 @@
 
 export const MAX_QUERY = 100; // characters; a longer query is cut, never refused
 
-// Question and function words that carry no topic, longest first when matched.
+// Question and function words that carry no topic (matched longest first).
 const STOP_WORDS = [
   "找哪个部门", "哪个部门管", "归哪里管", "去哪里办", "在哪里办", "需要什么材料", "要什么材料",
   "怎么办理", "如何办理", "怎么申请", "如何申请", "怎么处理", "怎么投诉", "去哪投诉", "找谁投诉",
@@ -61,23 +61,17 @@ function frequency(lex, piece, cap = 50) {
   return count;
 }
 
-// Pieces of the site's words with exactly one character different from ``piece``.
-// Only whole words of the site are candidates (宅基第 → 宅基地, 违章建竹 → 违章建筑): inside
-// long names, all characters but one of a short stretch agree by chance too often.
+// Whole words of the site with exactly one character different from ``piece``, most
+// frequent first (宅基第 → 宅基地, 违章建竹 → 违章建筑). Only whole words: inside long
+// names, all characters but one of a short stretch agree by chance too often.
 function oneOff(lex, piece) {
   const n = piece.length;
   const found = new Map();
-  const pool = [...lex.words, ...lex.phrases];
-  for (const word of pool) {
+  for (const word of [...lex.words, ...lex.phrases]) {
     if (word.length !== n) continue;
-    for (let i = 0; i + n <= word.length; i++) {
-      let diff = 0;
-      for (let k = 0; k < n && diff < 2; k++) if (word[i + k] !== piece[k]) diff++;
-      if (diff === 1) {
-        const window = word.slice(i, i + n);
-        found.set(window, (found.get(window) || 0) + 1);
-      }
-    }
+    let diff = 0;
+    for (let k = 0; k < n && diff < 2; k++) if (word[k] !== piece[k]) diff++;
+    if (diff === 1) found.set(word, (found.get(word) || 0) + 1);
   }
   return [...found.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([w]) => w);
 }
@@ -116,7 +110,7 @@ export function fromPinyin(letters, lex) {
     .map(([piece]) => piece);
 }
 
-const LONG_STOP = STOP_WORDS.filter((w) => w.length >= 2);
+const LONG_STOP = STOP_WORDS.filter((w) => w.length >= 2).sort((a, b) => b.length - a.length);
 const SHORT_STOP = new Set(STOP_WORDS.filter((w) => w.length === 1));
 
 // Multi-character question and function words out; single characters only where they are
@@ -269,7 +263,12 @@ export function understand(query, lex) {
     if (HAN.test(whole) && whole.length >= 2) add(whole, 1);
   }
   if (!terms.size && /[a-z0-9]/.test(clean)) add(clean, 1);
-  const ordered = [...terms.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6);
+  // A term that holds a stronger one adds little but time (低保 and 低保金): left out.
+  const ordered = [];
+  for (const entry of [...terms.entries()].sort((a, b) => b[1] - a[1])) {
+    if (!ordered.some(([kept]) => entry[0].includes(kept))) ordered.push(entry);
+  }
+  ordered.splice(6);
   return {
     clean,
     terms: ordered.map(([text, weight]) => ({ text, weight, exact: exact.has(text) })),

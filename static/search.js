@@ -174,19 +174,19 @@ async function start() {
     return lexicon;
   }
 
-  // One Pagefind search per meaningful term, all at once; a page's score is how much of
-  // the query it covers: the sum over the terms it matches of the term's weight times its
-  // relative Pagefind score there (title and keywords weigh more than body text). Pages
-  // of items no longer in force come after those in force. Only the results shown are
-  // loaded (their fragments), so a query without answers costs no more than one with.
+  // Pagefind searches for each meaningful term, all at once; a page's score is how much
+  // of the query it covers: the sum over the searches it matches of their weight times
+  // its relative Pagefind score there (names and keywords weigh more than body text).
+  // Pages of items no longer in force come after those in force. Only the results shown
+  // are loaded (their fragments), so a query without answers costs no more than one with.
   const WITHDRAWN_WORD = "kwithdrawn"; // towncat/site/pages.py: items no longer in force
-  // A term of two or more Chinese characters is searched three ways: as pairs of
-  // characters in names and keywords (exact, the main signal), as words anywhere (body
-  // text), and as its single characters, which match the hidden 字 field of every page
-  // that has them all (the browser and the indexer split words differently; this keeps
-  // every page that contains the term). A word the site does not know skips the second.
+  // A term of two or more Chinese characters is searched twice: as pairs of characters
+  // in names and keywords (exact, the main signal), and as its single characters, which
+  // match the hidden 字 field of every page that has them all, wherever they are (the
+  // browser and the indexer split words differently; this keeps every page that
+  // contains the term, at a lower weight). Pagefind's own word search, which costs ten
+  // times more here, is used for other terms (digits, Latin letters, single characters).
   const BODY = 0.35;
-  const CHARS = 0.15;
   const MAX_TERMS = 4;
   const PRECISE = 8; // characters
   function plan(terms) {
@@ -194,10 +194,13 @@ async function start() {
     const out = [];
     terms.slice(0, MAX_TERMS).forEach((t, of) => {
       const pairs = grams(t.text);
+      if (!pairs) {
+        out.push({ text: t.text, weight: t.weight, of });
+        return;
+      }
       // a long name matched pair by pair is the item someone is citing
-      if (pairs) out.push({ text: pairs, weight: t.weight, of, precise: [...t.text].length >= PRECISE });
-      if (!pairs || !t.exact) out.push({ text: t.text, weight: pairs ? t.weight * BODY : t.weight, of });
-      if (pairs) out.push({ text: [...t.text].join(" "), weight: t.weight * CHARS, of });
+      out.push({ text: pairs, weight: t.weight, of, precise: [...t.text].length >= PRECISE });
+      out.push({ text: [...t.text].join(" "), weight: t.weight * BODY, of });
     });
     return out;
   }
@@ -212,11 +215,10 @@ async function start() {
     found.forEach((response, i) => {
       const results = response.results;
       hits[i] = results.length;
-      const top = Math.max(...results.map((r) => r.score), 1e-9);
+      const top = results.reduce((max, r) => Math.max(max, r.score), 1e-9);
       for (const r of results) {
-        const entry = scores.get(r.id) || { r, score: 0, terms: 0 };
+        const entry = scores.get(r.id) || { r, score: 0 };
         entry.score += searches[i].weight * (0.5 + 0.5 * r.score / top);
-        entry.terms += 1;
         scores.set(r.id, entry);
       }
     });

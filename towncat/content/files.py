@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .loader import Parsed, load_yaml_file
-from .problems import Problem
+from .loader import Parsed, Path_, load_yaml_file
+from .problems import Problem, format_path
 from .schema import SchemaSet, validate_parsed
 
 LIST_KINDS = ("powers", "duties", "institutions")
@@ -31,6 +31,14 @@ class Document:
     parsed: Parsed
     data: Any  # typed plain data; trustworthy only when the file had no problems
     valid: bool
+
+
+def problem_at(
+    doc: Document, path: Path_, code: str, message: str, *, key: bool = False
+) -> Problem:
+    """A problem at the value (or, with ``key``, the key) at ``path`` in ``doc``."""
+    line, col = doc.parsed.position(path, key=key)
+    return Problem(doc.source, line, col, code, format_path(path), message)
 
 
 def _schema_line_problem(kind: str, parsed: Parsed, source: str) -> list[Problem]:

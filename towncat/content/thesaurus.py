@@ -11,10 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .files import Document
-from .problems import Problem, format_path
-
-THESAURUS_FILE = "thesaurus.yaml"
+from .files import Document, problem_at
+from .problems import Problem
 
 
 @dataclass(frozen=True)
@@ -37,9 +35,6 @@ class Thesaurus:
                 phrases.update(dict.fromkeys(entry.says))
         return tuple(phrases)
 
-    def terms(self) -> set[str]:
-        return {term for entry in self.entries for term in entry.means}
-
 
 def build_thesaurus(documents: Iterable[Document]) -> Thesaurus:
     """The thesaurus of the valid ``thesaurus`` document among ``documents``; else empty."""
@@ -53,40 +48,29 @@ def _entry(data: dict[str, Any]) -> Entry:
     return Entry(data["field"], tuple(data["says"]), tuple(data["means"]))
 
 
-def _at(doc: Document, path: tuple[str | int, ...], code: str, message: str) -> Problem:
-    line, col = doc.parsed.position(path)
-    return Problem(doc.source, line, col, code, format_path(path), message)
-
-
 def validate_thesaurus(doc: Document) -> Iterator[Problem]:
     """Problems within the file: a phrase given twice, and a phrase that is also a
     catalogue word (a chain: A means B, and B is itself said for C, or loops back)."""
     if not doc.valid:
         return
     entries = doc.data["entries"]
-    first: dict[str, tuple[int, int]] = {}
+    first_line: dict[str, int] = {}  # phrase -> the line where it first appears
     terms = {t for e in entries for t in e["means"]}
     for i, entry in enumerate(entries):
         for j, phrase in enumerate(entry["says"]):
             path: tuple[str | int, ...] = ("entries", i, "says", j)
-            if phrase in first:
-                line = doc.parsed.position(("entries", first[phrase][0], "says", first[phrase][1]))[
-                    0
-                ]
-                yield _at(doc, path, "duplicate-value", f"说法“{phrase}”在第 {line} 行已经出现过")
+            if phrase in first_line:
+                message = f"说法“{phrase}”在第 {first_line[phrase]} 行已经出现过"
+                yield problem_at(doc, path, "duplicate-value", message)
                 continue
-            first[phrase] = (i, j)
+            first_line[phrase] = doc.parsed.position(path)[0]
             if phrase in terms:
-                yield _at(
-                    doc,
-                    path,
-                    "thesaurus-cycle",
-                    f"“{phrase}”既是群众说法又是清单用语，会形成循环；请只保留一处",
-                )
+                message = f"“{phrase}”既是群众说法又是清单用语，会形成循环；请只保留一处"
+                yield problem_at(doc, path, "thesaurus-cycle", message)
         for j, term in enumerate(entry["means"]):
             if term in entry["means"][:j]:
-                path = ("entries", i, "means", j)
-                yield _at(doc, path, "duplicate-value", f"清单用语“{term}”重复")
+                message = f"清单用语“{term}”重复"
+                yield problem_at(doc, ("entries", i, "means", j), "duplicate-value", message)
 
 
 def find_thesaurus_gaps(
@@ -100,9 +84,5 @@ def find_thesaurus_gaps(
     for i, entry in enumerate(doc.data["entries"]):
         for j, term in enumerate(entry["means"]):
             if term not in text:
-                yield _at(
-                    doc,
-                    ("entries", i, "means", j),
-                    "thesaurus-no-match",
-                    f"清单用语“{term}”不在任何事项的名称或关键词中，这条说法搜不到事项",
-                )
+                message = f"清单用语“{term}”不在任何事项的名称或关键词中，这条说法搜不到事项"
+                yield problem_at(doc, ("entries", i, "means", j), "thesaurus-no-match", message)

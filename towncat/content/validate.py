@@ -11,9 +11,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .files import LIST_KINDS, Document
-from .loader import Path_
-from .problems import Problem, format_path
+from .files import LIST_KINDS, Document, problem_at
+from .problems import Problem
 from .thesaurus import validate_thesaurus
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -43,11 +42,6 @@ RESERVED = frozenset(
 )
 _ITEM_KEYS = {"powers": "powers", "duties": "duties", "institutions": "institutions"}
 _RANGE_FIELDS = (("effective_from", "effective_to"),)
-
-
-def _problem(doc: Document, path: Path_, code: str, message: str, *, key: bool = False) -> Problem:
-    line, col = doc.parsed.position(path, key=key)
-    return Problem(doc.source, line, col, code, format_path(path), message)
 
 
 def validate_catalogue(documents: list[Document]) -> list[Problem]:
@@ -116,7 +110,7 @@ def _check_region(region: Document) -> Iterator[Problem]:
     seen: dict[str, set[str]] = {"code": set(), "name": set(), "slug": set()}
     for i, county in enumerate(data["counties"]):
         if not county["code"].startswith(data["code"][:4]):
-            yield _problem(
+            yield problem_at(
                 region,
                 ("counties", i, "code"),
                 "code-county-mismatch",
@@ -124,7 +118,7 @@ def _check_region(region: Document) -> Iterator[Problem]:
             )
         for key, values in seen.items():
             if county[key] in values:
-                yield _problem(
+                yield problem_at(
                     region,
                     ("counties", i, key),
                     "duplicate-id",
@@ -134,7 +128,7 @@ def _check_region(region: Document) -> Iterator[Problem]:
     ids: set[str] = set()
     for i, right in enumerate(data.get("town_rights", ())):
         if right["id"] in ids:
-            yield _problem(
+            yield problem_at(
                 region, ("town_rights", i, "id"), "duplicate-id", f"编号 {right['id']} 重复"
             )
         ids.add(right["id"])
@@ -147,7 +141,7 @@ def _check_towns(region: Document, towns: list[Document]) -> Iterator[Problem]:
         data = doc.data
         code = data["code"]
         if code in codes:
-            yield _problem(
+            yield problem_at(
                 doc,
                 ("code",),
                 "duplicate-town-code",
@@ -156,14 +150,14 @@ def _check_towns(region: Document, towns: list[Document]) -> Iterator[Problem]:
         codes.setdefault(code, doc)
         county = counties.get(data["county"])
         if county is None:
-            yield _problem(
+            yield problem_at(
                 doc,
                 ("county",),
                 "unknown-county",
                 f"区县“{data['county']}”不在 region.yaml 中；可选：" + "、".join(counties),
             )
         elif not code.startswith(county["code"]):
-            yield _problem(
+            yield problem_at(
                 doc,
                 ("code",),
                 "code-county-mismatch",
@@ -171,7 +165,7 @@ def _check_towns(region: Document, towns: list[Document]) -> Iterator[Problem]:
             )
         yield from _check_code_kind(doc)
         if data["sample"] and not data.get("sample_note"):
-            yield _problem(
+            yield problem_at(
                 doc,
                 ("sample",),
                 "sample-without-note",
@@ -182,7 +176,7 @@ def _check_towns(region: Document, towns: list[Document]) -> Iterator[Problem]:
 def _check_code_kind(doc: Document) -> Iterator[Problem]:
     code, kind = doc.data["code"], doc.data["kind"]
     if not code.endswith("000"):
-        yield _problem(
+        yield problem_at(
             doc,
             ("code",),
             "invalid-nbs-code",
@@ -191,14 +185,14 @@ def _check_code_kind(doc: Document) -> Iterator[Problem]:
     part = int(code[6:9])
     expected = "街道" if 1 <= part <= 99 else "镇" if 100 <= part <= 199 else None
     if expected is None:
-        yield _problem(
+        yield problem_at(
             doc,
             ("code",),
             "invalid-nbs-code",
             f"区划代码第 7–9 位 {code[6:9]} 不是镇街代码（001–099 街道，100–199 镇）",
         )
     elif expected != kind:
-        yield _problem(
+        yield problem_at(
             doc,
             ("kind",),
             "code-kind-mismatch",
@@ -217,10 +211,12 @@ def _check_ids(doc: Document) -> Iterator[Problem]:
     for i, item in enumerate(_items(doc)):
         item_id = item["id"]
         if item_id in RESERVED:
-            yield _problem(doc, (key, i, "id"), "reserved-id", f"编号“{item_id}”是保留字，请换一个")
+            yield problem_at(
+                doc, (key, i, "id"), "reserved-id", f"编号“{item_id}”是保留字，请换一个"
+            )
         if item_id in first:
             line = doc.parsed.position((key, first[item_id], "id"))[0]
-            yield _problem(
+            yield problem_at(
                 doc,
                 (key, i, "id"),
                 "duplicate-id",
@@ -234,7 +230,7 @@ def _check_dates(doc: Document) -> Iterator[Problem]:
     for i, item in enumerate(_items(doc)):
         for start, end in _RANGE_FIELDS:
             if start in item and end in item and item[end] < item[start]:
-                yield _problem(
+                yield problem_at(
                     doc,
                     (key, i, end),
                     "date-order",
@@ -250,7 +246,7 @@ def _check_office_refs(doc: Document, offices: Document | None) -> Iterator[Prob
     where = f"{offices.source}" if offices else "本镇 institutions.yaml（尚未建立）"
     for i, item in enumerate(_items(doc)):
         if item[field] not in known:
-            yield _problem(
+            yield problem_at(
                 doc,
                 (doc.kind, i, field),
                 "unknown-office",
@@ -262,7 +258,7 @@ def _check_covered_towns(doc: Document, slugs: set[str]) -> Iterator[Problem]:
     for i, item in enumerate(_items(doc)):
         for j, slug in enumerate(item.get("covers_towns", ())):
             if slug not in slugs:
-                yield _problem(
+                yield problem_at(
                     doc,
                     ("institutions", i, "covers_towns", j),
                     "unknown-town",
@@ -298,7 +294,7 @@ def _check_contacts(
         for i, item in enumerate(_items(doc)):
             office = by_id.get(item["handling_office"])
             if office and not office.get("phone") and not item.get("phones"):
-                yield _problem(
+                yield problem_at(
                     doc,
                     ("powers", i, "handling_office"),
                     "no-contact",
