@@ -164,3 +164,23 @@ def test_page_ids_name_their_bundle_and_nothing_else_changes(built_site: Path) -
     assert snapshot(one) == once
     assert {k: v for k, v in once.items() if k in untouched} == untouched
     assert meaning(one) == meant
+
+
+@pytest.mark.parametrize(
+    "chunk",
+    [[], [[["word", [[0, [1], []]], ["more"]]]], [[["word", [[0, 1, []]], []]]],
+     [[[7, [[0, [1], []]], []]]], {"a": 1}],
+    ids=["empty", "extra-data", "positions-not-a-list", "word-not-text", "map"],
+)
+def test_an_index_chunk_of_another_shape_is_refused(chunk: Any) -> None:
+    from towncat.search.pagefind_files import _renumbered
+
+    with pytest.raises(PagefindFormatError):
+        _renumbered(chunk, [0])
+
+
+def test_renumbering_puts_each_words_pages_in_the_new_order() -> None:
+    from towncat.search.pagefind_files import _renumbered
+
+    chunk = [[["word", [[0, [5], []], [2, [6], [-1, 2]]], []]]]  # pages 0 and 2
+    assert _renumbered(chunk, [2, 0, 1]) == [[["word", [[1, [6], [-1, 2]], [1, [5], []]], []]]]

@@ -36,6 +36,8 @@ import struct
 from pathlib import Path
 from typing import Any
 
+import cbor2
+
 SIGNATURE = b"pagefind_dcd"
 ENTRY = "pagefind-entry.json"
 _META_PAGES = 1  # the metadata's list of [page id (its fragment's name), word count]
@@ -103,7 +105,7 @@ def _renumber_chunks(folder: Path, meta: list[Any], number: list[int], prefix: s
         return
     chunks = meta[_META_CHUNKS]
     old_paths = [folder / "index" / f"{chunk[2]}.pf_index" for chunk in chunks]
-    contents = [encode(_renumbered(read_file(path), number)) for path in old_paths]
+    contents = [cbor2.dumps(_renumbered(_read_chunk(path), number)) for path in old_paths]
     for path in old_paths:
         path.unlink()
     for chunk, content in zip(chunks, contents, strict=True):
@@ -111,22 +113,44 @@ def _renumber_chunks(folder: Path, meta: list[Any], number: list[int], prefix: s
         _write(folder / "index" / f"{chunk[2]}.pf_index", content)
 
 
-def _renumbered(chunk: list[Any], number: list[int]) -> list[Any]:
-    if len(chunk) != 1:
+def _read_chunk(path: Path) -> Any:
+    """An index chunk: the bulk of a bundle (most of its bytes are word positions), read
+    with cbor2's C decoder, ten times faster than ``read_file``; ``_renumbered`` checks
+    its shape instead of encoding it back."""
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise PagefindFormatError(f"{path.name}: no {SIGNATURE.decode()} signature")
+    try:
+        return cbor2.loads(data[len(SIGNATURE) :])
+    except (cbor2.CBORDecodeError, ValueError) as err:
+        raise PagefindFormatError(f"{path.name}: {err}") from err
+
+
+def _renumbered(chunk: Any, number: list[int]) -> list[Any]:
+    if not isinstance(chunk, list) or len(chunk) != 1 or not isinstance(chunk[0], list):
         raise PagefindFormatError("an index chunk is not one list of words")
     words = []
     for word, pages, extra in chunk[0]:
-        if extra:
-            raise PagefindFormatError(f"unknown data after the pages of {word!r}")
-        absolute, at = [], 0
+        if not isinstance(word, str) or not isinstance(pages, list) or extra != []:
+            raise PagefindFormatError(f"an index entry is not [word, pages, []]: {word!r}")
+        absolute: list[tuple[int, list[Any], list[Any]]] = []
+        at = 0
         for delta, positions, meta_positions in pages:
+            if not (
+                isinstance(delta, int)
+                and isinstance(positions, list)
+                and isinstance(meta_positions, list)
+            ):
+                raise PagefindFormatError(f"a page of {word!r} is not [number, list, list]")
             at += delta
-            absolute.append([number[at], positions, meta_positions])
+            absolute.append((number[at], positions, meta_positions))
         absolute.sort(key=lambda page: page[0])
         previous = 0
-        for page in absolute:
-            page[0], previous = page[0] - previous, page[0]
-        words.append([word, absolute, extra])
+        renumbered: list[Any] = []
+        for page_number, positions, meta_positions in absolute:
+            renumbered.append([page_number - previous, positions, meta_positions])
+            previous = page_number
+        words.append([word, renumbered, extra])
     return [words]
 
 
@@ -153,7 +177,7 @@ def read_file(path: Path) -> Any:
 
 
 def _write(path: Path, content: bytes) -> None:
-    path.write_bytes(gzip.compress(SIGNATURE + content, mtime=0))
+    path.write_bytes(gzip.compress(SIGNATURE + content, compresslevel=6, mtime=0))
 
 
 def _digest(content: bytes, length: int) -> str:
