@@ -22,6 +22,7 @@ from towncat.search.pagefind_files import (
     SIGNATURE,
     PagefindFormatError,
     _decode,
+    _renumbered,
     canonicalize_bundle,
     encode,
     read_file,
@@ -169,18 +170,26 @@ def test_page_ids_name_their_bundle_and_nothing_else_changes(built_site: Path) -
 @pytest.mark.parametrize(
     "chunk",
     [[], [[["word", [[0, [1], []]], ["more"]]]], [[["word", [[0, 1, []]], []]]],
-     [[[7, [[0, [1], []]], []]]], {"a": 1}],
-    ids=["empty", "extra-data", "positions-not-a-list", "word-not-text", "map"],
+     [[[7, [[0, [1], []]], []]]], [[["word", [[0, ["x"], []]], []]]], "word"],
+    ids=["empty", "extra-data", "positions-not-a-list", "word-not-text", "position-not-int",
+         "text"],
 )
 def test_an_index_chunk_of_another_shape_is_refused(chunk: Any) -> None:
-    from towncat.search.pagefind_files import _renumbered
-
     with pytest.raises(PagefindFormatError):
-        _renumbered(chunk, [0])
+        _renumbered(encode(chunk), [0])
+
+
+def test_an_index_chunk_cut_short_is_refused() -> None:
+    data = encode([[["word", [[0, [5, 300], [-1]]], []]]])
+    for end in range(len(data)):
+        with pytest.raises(PagefindFormatError):
+            _renumbered(data[:end], [0])
 
 
 def test_renumbering_puts_each_words_pages_in_the_new_order() -> None:
-    from towncat.search.pagefind_files import _renumbered
-
-    chunk = [[["word", [[0, [5], []], [2, [6], [-1, 2]]], []]]]  # pages 0 and 2
-    assert _renumbered(chunk, [2, 0, 1]) == [[["word", [[1, [6], [-1, 2]], [1, [5], []]], []]]]
+    chunk = [[["word", [[0, [5, 300], []], [2, [6], [-1, 2]]], []], ["x", [[1, [], []]], []]]]
+    renumbered = _renumbered(encode(chunk), [2, 0, 1])  # pages 0 → 2, 1 → 0, 2 → 1
+    assert _decode(renumbered, 0) == (
+        [[["word", [[1, [6], [-1, 2]], [1, [5, 300], []]], []], ["x", [[0, [], []]], []]]],
+        len(renumbered),
+    )
