@@ -27,7 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_search import chromium, serve  # noqa: E402
+from bench_search import chromium, first_result, serve  # noqa: E402
 
 
 def run_query(browser: Any, base: str, q: str) -> tuple[list[str], float]:
@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, help="an existing build of the shipped content")
     parser.add_argument("--legal", type=int, default=60, help="legal-name queries (every k-th name)")
+    parser.add_argument("--ttfr", action="store_true",
+                        help="also time each query as bench_search.py does (navigation start to "
+                             "the first result rendered, cold and warm; requests and bytes)")
     args = parser.parse_args(argv)
     site = args.site
     if site is None:
@@ -78,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     misses = []
+    timing: list[tuple[float, float, int, int]] = []
     with serve(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu",
                                     "--disable-background-networking", "--disable-component-update"])
@@ -89,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
                                     "judged": bool(expected)})
             if expected and not hit:
                 misses.append(f"  {q['kind']:12} {q['q']}: top {urls[:3]}")
+            if args.ttfr:
+                traffic: dict[str, list[int]] = {}
+                cold, warm = first_result(browser, base, q["q"], traffic=traffic)
+                timing.append((cold, warm, traffic["requests"][0], traffic["bytes"][0]))
         names = item_names(ROOT)
         step = max(1, len(names) // args.legal)
         legal = []
@@ -108,6 +116,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{sum(r['zero'] for r in judged) / len(judged):6.1%} "
               f"{statistics.median(times):9.2f} {max(times):8.2f}")
     print(f"legal names: recall@10 {sum(legal)}/{len(legal)}")
+    if timing:
+        cold, warm, requests, sizes = zip(*timing, strict=True)
+        print(f"first result (navigation start → first result rendered): cold median "
+              f"{statistics.median(cold):.0f} ms, worst {max(cold):.0f} ms; warm median "
+              f"{statistics.median(warm):.0f} ms; requests median {statistics.median(requests):.0f}, "
+              f"bytes median {statistics.median(sizes) / 1024:.0f} KB (uncompressed)")
     print("missed (no right page in the first three; a legal name not in the first ten):")
     print("\n".join(misses) or "  none")
     return 0
