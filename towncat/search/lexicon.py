@@ -1,5 +1,6 @@
-"""What the search page needs to understand a query: the site's words, the thesaurus,
-traditional characters and pinyin, as one small JSON file (``search/lexicon.json``).
+"""The lexicon the search page understands queries with (``search/lexicon.json``).
+
+It holds the site's words, the thesaurus, traditional characters and pinyin.
 
 The browser uses it to turn what a resident types into the catalogue's words before it
 asks Pagefind: traditional and variant characters become simplified (OpenCC's data, from
