@@ -168,6 +168,8 @@ def _renumbered(data: bytes, number: list[int]) -> bytes:
 
 def _length(data: bytes, at: int, major: int) -> tuple[int, int]:
     """The argument of the head of type ``major`` at ``data[at]``, and the offset after it."""
+    if at < len(data) and data[at] >> 5 == major and data[at] & 0x1F < 24:
+        return data[at] & 0x1F, at + 1  # the argument is in the head: the usual case
     if at >= len(data) or data[at] >> 5 != major:
         raise PagefindFormatError(f"expected CBOR of type {major} at byte {at}")
     info = data[at] & 0x1F
@@ -183,11 +185,16 @@ def _skip_integers(data: bytes, at: int) -> int:
     """The offset after the array of integers at ``data[at]``."""
     count, at = _length(data, at, _ARRAY)
     size = _INT_SIZE
-    for _ in range(count):
-        step = size[data[at]] if at < len(data) else 0
-        if not step:
-            raise PagefindFormatError(f"expected an integer at byte {at}")
-        at += step
+    try:
+        for _ in range(count):
+            step = size[data[at]]
+            if not step:
+                raise PagefindFormatError(f"expected an integer at byte {at}")
+            at += step
+    except IndexError:
+        raise PagefindFormatError("an index chunk ends inside a list of positions") from None
+    if at > len(data):
+        raise PagefindFormatError("an index chunk ends inside a position")
     return at
 
 
