@@ -295,7 +295,8 @@ export function suggestions(clean, lex, limit = 5) {
   for (const word of [...lex.phrases, ...lex.words.filter((w) => w.length <= 8)]) {
     let shared = 0;
     for (const c of new Set(word)) if (chars.has(c)) shared++;
-    if (shared >= Math.min(2, chars.size)) scored.push([word, shared / new Set(word).size + shared]);
+    const share = shared / new Set(word).size;  // most of the word is in the query
+    if (shared >= Math.min(2, chars.size) && share >= 0.5) scored.push([word, share + shared]);
   }
   return scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([w]) => w);
 }

@@ -305,8 +305,8 @@ async function start() {
     parts.push(ask);
     const browse = el("p", {}, "按");
     browse.append(el("a", { href: new URL("./", root).href }, "区县和镇街"),
-      document.createTextNode("浏览全部清单，或查看"),
-      el("a", { href: new URL("compare/", root).href }, "各镇街的赋权事项（按事项类型）"),
+      document.createTextNode("浏览全部清单（每个清单都可按事项类型筛选），或查看"),
+      el("a", { href: new URL("compare/", root).href }, "各镇街的事项对比"),
       document.createTextNode("。"));
     parts.push(browse);
     help.replaceChildren(...parts);
