@@ -201,7 +201,6 @@ function closePhrases(text, lex) {
 export function understand(query, lex) {
   let clean = normalize(query, lex);
   const terms = new Map();
-  const exact = new Set(); // words the site does not know: matched in names and keywords only
   const add = (text, weight) => {
     if (text && (!terms.has(text) || terms.get(text) < weight)) terms.set(text, weight);
   };
@@ -251,10 +250,7 @@ export function understand(query, lex) {
       }
       // Nothing the site knows: searched as typed if every character is one the site
       // uses (the words may be in body text), else it matched nothing.
-      if (!out.length && part.length >= 2 && [...part].every((c) => occurs(lex, c))) {
-        terms.set(part, 0.5);
-        exact.add(part);
-      }
+      if (!out.length && part.length >= 2 && [...part].every((c) => occurs(lex, c))) add(part, 0.5);
     }
   }
   // Never down to nothing: a query of function words only is searched as typed.
@@ -271,7 +267,7 @@ export function understand(query, lex) {
   ordered.splice(6);
   return {
     clean,
-    terms: ordered.map(([text, weight]) => ({ text, weight, exact: exact.has(text) })),
+    terms: ordered.map(([text, weight]) => ({ text, weight })),
     note: notes.join("、"),
   };
 }
