@@ -194,3 +194,19 @@ def test_the_index_does_not_depend_on_the_order_pages_were_written(tmp_path: Pat
     assert reindexed == {
         k: v for k, v in snapshot(first / "site").items() if k.startswith("pagefind/")
     }
+
+
+def test_a_thesaurus_edit_reaches_the_pages_of_towns_that_did_not_change(tmp_path: Path) -> None:
+    """Every item page shows the thesaurus's phrases (相关说法): editing the thesaurus alone
+    must not leave a reused town's pages with the old ones."""
+    root = copy_fixture(tmp_path)
+    thesaurus = root / "content/thesaurus.yaml"
+    head = "# yaml-language-server: $schema=../schemas/thesaurus.schema.json\nentries:\n"
+    entry = "  - field: 城市管理\n    says: [{}]\n    means: [绿化]\n"
+    thesaurus.write_text(head + entry.format("某种说法"), encoding="utf-8")
+    build(root)
+    thesaurus.write_text(head + entry.format("另一种说法"), encoding="utf-8")
+    build(root)
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in (root / "site/towns").rglob("*.html"))
+    assert "另一种说法" in pages and "某种说法" not in pages
+    assert snapshot(root / "site") == clean_build(root, search=True)

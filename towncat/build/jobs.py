@@ -146,6 +146,7 @@ def make_job(
         search,
         config,
         overview.region,
+        overview.thesaurus.entries,  # every item page shows its phrases (相关说法)
         nav,
         [(t.slug, t.name, t.county, t.kind) for t in overview.towns],
     )

@@ -100,8 +100,9 @@ def check_and_render(
         checked = results[town.slug].summary if town.slug in results else None
         summaries.append(checked or town)
     if only is None:  # the thesaurus is judged against every town's words
-        words = (w for town in summaries for w in town.vocabulary)
-        problems += sorted(find_thesaurus_gaps(facts.documents, words))
+        words = {w for town in summaries for w in town.vocabulary}
+        problems += find_thesaurus_gaps(facts.documents, words)
+        problems.sort()
     overview = Overview(everyone.region, tuple(summaries), everyone.thesaurus)
     return CheckResult(problems, None, overview), results
 

@@ -142,31 +142,15 @@ def load_facts(root: Path, content_dir: Path, schemas: SchemaSet) -> Facts:
     """The small files every check needs: the region, the thesaurus and each town's facts."""
     documents: list[Document] = []
     problems: list[Problem] = []
-    region_path = content_dir / "region.yaml"
-    if region_path.is_file():
-        document, found = load_document(
-            region_path, "region", _display(root, region_path), None, schemas
-        )
-        documents.append(document)
-        problems += found
-    else:
-        problems.append(
-            Problem(
-                _display(root, region_path),
-                0,
-                0,
-                "missing-town-file",
-                "",
-                "缺少 content/region.yaml（市级信息和区县列表）",
-            )
-        )
-    thesaurus_path = content_dir / "thesaurus.yaml"
-    if thesaurus_path.is_file():
-        document, found = load_document(
-            thesaurus_path, "thesaurus", _display(root, thesaurus_path), None, schemas
-        )
-        documents.append(document)
-        problems += found
+    for kind in ("region", "thesaurus"):  # the city's files; the thesaurus is optional
+        path = content_dir / f"{kind}.yaml"
+        if path.is_file():
+            document, found = load_document(path, kind, _display(root, path), None, schemas)
+            documents.append(document)
+            problems += found
+        elif kind == "region":
+            message = "缺少 content/region.yaml（市级信息和区县列表）"
+            problems.append(Problem(_display(root, path), 0, 0, "missing-town-file", "", message))
     lists: dict[str, dict[str, Path]] = {}
     for folder in find_town_folders(content_dir):
         files, found = _town_folder_files(folder, _display(root, folder))

@@ -8,7 +8,7 @@ and an item whose name or keywords hold one of those words shows the phrases as 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .files import Document, problem_at
@@ -25,14 +25,33 @@ class Entry:
 @dataclass(frozen=True)
 class Thesaurus:
     entries: tuple[Entry, ...] = ()
+    # first character of a catalogue word -> (word, the indexes of the entries that mean it)
+    _by_first: dict[str, list[tuple[str, tuple[int, ...]]]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        entries_of: dict[str, list[int]] = {}
+        for index, entry in enumerate(self.entries):
+            for term in entry.means:
+                entries_of.setdefault(term, []).append(index)
+        by_first: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+        for term, indexes in entries_of.items():
+            by_first.setdefault(term[0], []).append((term, tuple(indexes)))
+        object.__setattr__(self, "_by_first", by_first)
 
     def related(self, texts: Iterable[str]) -> tuple[str, ...]:
-        """The phrases of every entry one of whose words occurs in ``texts``, in file order."""
+        """The phrases of every entry one of whose words occurs in ``texts``, in file order.
+        Called for every item page: each character of the texts is looked up once."""
         joined = "\n".join(texts)
+        found: set[int] = set()
+        for at, char in enumerate(joined):
+            for term, indexes in self._by_first.get(char, ()):
+                if joined.startswith(term, at):
+                    found.update(indexes)
         phrases: dict[str, None] = {}
-        for entry in self.entries:
-            if any(term in joined for term in entry.means):
-                phrases.update(dict.fromkeys(entry.says))
+        for index in sorted(found):
+            phrases.update(dict.fromkeys(self.entries[index].says))
         return tuple(phrases)
 
 

@@ -332,7 +332,7 @@ def list_page(overview: Overview, town: Town, kind: str) -> Page:
     if kind != "institutions":  # the table's filter also matches what residents call them
         items = getattr(town, kind).items
         rows = [
-            dict(row, terms=" ".join(related_phrases(overview, item.name, item.keywords)))
+            dict(row, terms=" ".join(said_as(item, thesaurus_phrases(overview, item))))
             for row, item in zip(rows, items, strict=True)
         ]
     filter_key = {"powers": "type", "duties": "list_kind", "institutions": "kind"}[kind]
@@ -438,11 +438,15 @@ def name_grams(*texts: str) -> str:
     return " ".join(found)
 
 
-def related_phrases(overview: Overview, name: str, keywords: tuple[str, ...]) -> tuple[str, ...]:
-    """相关说法: the item's own keywords, then the thesaurus's phrases for its name and keywords."""
-    phrases = dict.fromkeys(keywords)
-    phrases.update(dict.fromkeys(overview.thesaurus.related([name, *keywords])))
-    return tuple(phrases)
+def thesaurus_phrases(overview: Overview, item: Power | Duty) -> tuple[str, ...]:
+    """The thesaurus's phrases for an item: those of the entries whose words its name or
+    keywords contain."""
+    return overview.thesaurus.related([item.name, *item.keywords])
+
+
+def said_as(item: Power | Duty, phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """相关说法: the item's own keywords, then the thesaurus's phrases."""
+    return tuple(dict.fromkeys((*item.keywords, *phrases)))
 
 
 def power_page(
@@ -450,6 +454,7 @@ def power_page(
 ) -> Page:
     url = urls.item_url(town.slug, "powers", power.id)
     office = office_card(town, power.handling_office)
+    phrases = thesaurus_phrases(overview, power)
     phones = power.phones
     context = {
         "town": town_ref(town),
@@ -474,7 +479,7 @@ def power_page(
         "status_note": status_note(
             power.status, power.effective_from, power.effective_to, power.withdrawn_reason
         ),
-        "keywords": related_phrases(overview, power.name, power.keywords),
+        "keywords": said_as(power, phrases),
     }
     return Page(
         url,
@@ -493,7 +498,7 @@ def power_page(
             power.keywords,
             phones.consult if phones else None,
             name=power.name,
-            related=overview.thesaurus.related([power.name, *power.keywords]),
+            related=phrases,
             status=power.status,
             status_label=status_label(power),
         ),
@@ -503,6 +508,7 @@ def power_page(
 def duty_page(overview: Overview, town: Town, duty: Duty, labels: Labels) -> Page:
     url = urls.item_url(town.slug, "duties", duty.id)
     office = office_card(town, duty.lead_office)
+    phrases = thesaurus_phrases(overview, duty)
     context = {
         "town": town_ref(town),
         "item": duty,
@@ -518,7 +524,7 @@ def duty_page(overview: Overview, town: Town, duty: Duty, labels: Labels) -> Pag
         "status_note": status_note(
             duty.status, duty.effective_from, duty.effective_to, duty.withdrawn_reason
         ),
-        "keywords": related_phrases(overview, duty.name, duty.keywords),
+        "keywords": said_as(duty, phrases),
     }
     return Page(
         url,
@@ -536,7 +542,7 @@ def duty_page(overview: Overview, town: Town, duty: Duty, labels: Labels) -> Pag
             duty.keywords,
             duty.phone,
             name=duty.name,
-            related=overview.thesaurus.related([duty.name, *duty.keywords]),
+            related=phrases,
             status=duty.status,
             status_label=status_label(duty),
         ),
