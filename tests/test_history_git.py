@@ -203,7 +203,8 @@ def test_item_lifecycle_add_change_remove_restore(tmp_path: Path) -> None:
     reason = commit(root, "收回临时占绿审批", {
         POWERS: powers_yaml(power(office=CENTRE), licence(withdrawn=True))},
         date="2024-03-01T10:00:00+08:00")
-    removed = commit(root, "删除已收回事项", {POWERS: powers_yaml(power(office=CENTRE))},
+    removed = commit(root, "删除已收回事项\n\nChange-Note: 按县政府通知删除已收回的事项",
+                     {POWERS: powers_yaml(power(office=CENTRE))},
                      date="2024-04-01T10:00:00+08:00")
 
     hist = history(root)
@@ -219,14 +220,15 @@ def test_item_lifecycle_add_change_remove_restore(tmp_path: Path) -> None:
     _, out = build(root)
     item = squeeze(page(out, item_url("alpha", "powers", "cf-0001")))
     assert "承办机构：综合执法办公室→便民服务中心" in item
-    assert "2024-02-10修改：调整承办机构" in item
+    assert "2024-02-10修改了承办机构（记录" in item
+    assert "调整承办机构" not in item  # a commit subject is never public text
 
     withdrawn = page(out, item_url("alpha", "powers", "xk-0002"))
     assert "本事项已从清单中删除" in withdrawn
     assert '<time datetime="2024-04-01T10:00:00+08:00">2024-04-01</time>' in withdrawn
-    assert f"记录 {removed[:7]}：删除已收回事项" in withdrawn
+    assert f"记录 {removed[:7]}；说明：按县政府通知删除已收回的事项" in withdrawn
     assert "原因：技术承接难，由县级部门收回" in withdrawn
-    assert "2024-04-01删除：删除已收回事项" in squeeze(withdrawn)
+    assert "2024-04-01删除：按县政府通知删除已收回的事项" in squeeze(withdrawn)
 
     restored = commit(root, "恢复临时占绿审批", {
         POWERS: powers_yaml(power(office=CENTRE), licence())},
@@ -235,8 +237,8 @@ def test_item_lifecycle_add_change_remove_restore(tmp_path: Path) -> None:
     _, out = build(root, "out2")
     item = squeeze(page(out, item_url("alpha", "powers", "xk-0002")))
     assert "本事项已从清单中删除" not in item
-    assert "2024-05-01恢复：恢复临时占绿审批" in item
-    assert "2024-04-01删除：删除已收回事项" in item
+    assert "2024-05-01恢复（记录" in item
+    assert "2024-04-01删除：按县政府通知删除已收回的事项" in item
     assert record_value(page(out, item_url("alpha", "powers", "xk-0002")), "首次发布") \
         == "2024-02-01"
 
@@ -268,7 +270,7 @@ def test_item_moving_from_powers_to_duties_is_a_move(tmp_path: Path) -> None:
 
     _, out = build(root)
     duty = page(out, item_url("alpha", "duties", "cf-0002"))
-    assert "2024-02-02移动：改列为职责" in squeeze(duty)
+    assert "2024-02-02从赋权事项移至职责任务（记录" in squeeze(duty)
     assert record_value(duty, "首次发布") == "2024-01-01"
     assert record_value(duty, "最近更新") == "2024-02-02"
     old_page = page(out, item_url("alpha", "powers", "cf-0002"))  # the old URL still answers
@@ -294,7 +296,8 @@ def test_renamed_town_folder_keeps_its_history(tmp_path: Path) -> None:
     assert "承办机构：综合执法办公室→便民服务中心" in squeeze(item)
     assert record_value(item, "首次发布") == "2024-01-01"
     timeline = squeeze(page(out, "towns/gamma/changes/"))
-    assert "调整承办机构" in timeline and "初始清单" in timeline
+    assert "修改1项（承办机构）" in timeline and "新增5项" in timeline
+    assert "调整承办机构" not in timeline and "初始清单" not in timeline
     assert not (out / "towns" / "alpha").exists()
 
 
@@ -324,7 +327,7 @@ def test_merge_commit_gets_the_changes_of_its_branch(tmp_path: Path) -> None:
 
     _, out = build(root)
     item = page(out, item_url("alpha", "powers", "cf-0001"))
-    assert "2024-02-20修改：合并：调整承办机构" in squeeze(item)
+    assert "2024-02-20修改了承办机构（记录" in squeeze(item)
     assert record_value(item, "最近更新") == "2024-02-20"
     assert "便民服务中心" in squeeze(item)
     assert "防汛巡查" in page(out, item_url("alpha", "duties", "zt-0002"))
@@ -410,11 +413,11 @@ def test_only_major_changes_move_the_updated_date(tmp_path: Path) -> None:
     assert record_value(item, "首次发布") == "2024-01-01"
     assert record_value(item, "最近更新") == "2024-02-01"
     seen = squeeze(item)
-    assert "2024-03-01修改（文字修改）：修改事项名称" in seen
+    assert "2024-03-01修改了事项名称（文字修改）（记录" in seen
     assert "事项名称：对擅自占用城市绿化用地的行政处罚→占绿处罚" in seen
-    assert "2024-04-01修改（文字修改）：补充说明" in seen
-    assert "设定依据：《城市绿化条例》第二十七条→《城市绿化条例》第二十八条" in seen
-    assert "2024-02-01修改：修改依据条款" in seen
+    assert "2024-04-01修改了说明（文字修改）（记录" in seen
+    assert "2024-02-01修改了设定依据（记录" in seen
+    assert "设定依据（第1项）·条款：第二十七条→第二十八条" in seen
 
 
 def test_office_change_is_major(tmp_path: Path) -> None:
@@ -543,7 +546,8 @@ def test_atom_feeds_are_valid_with_stable_unique_ids(tmp_path: Path) -> None:
     root = new_site(tmp_path)
     commit(root, "调整承办机构 & 依据", {POWERS: powers_yaml(power(office=CENTRE))},
            date="2024-02-01T10:00:00+08:00")
-    commit(root, "新增 <审批> 事项", {POWERS: powers_yaml(power(office=CENTRE), licence())},
+    commit(root, "新增审批事项\n\nChange-Note: 新增 <审批> 事项 & <script>x</script>",
+           {POWERS: powers_yaml(power(office=CENTRE), licence())},
            date="2024-03-01T10:00:00+08:00")
     _, out = build(root, "first")
     site = parse_feed(out / "changes.xml")
@@ -553,14 +557,18 @@ def test_atom_feeds_are_valid_with_stable_unique_ids(tmp_path: Path) -> None:
     assert town.findtext(f"{ATOM}id") == "https://example.test/cat/towns/alpha/changes.xml"
     assert site.findtext(f"{ATOM}updated") == "2024-03-01T10:00:00+08:00"
     titles = [e.findtext(f"{ATOM}title") for e in town.findall(f"{ATOM}entry")]
-    assert titles[:2] == ["甲镇：新增 <审批> 事项（1 项）", "甲镇：调整承办机构 & 依据（1 项）"]
+    assert titles[:2] == ["甲镇：新增 <审批> 事项 & <script>x</script>", "甲镇：修改 1 项（承办机构）"]
+    first = town.findall(f"{ATOM}entry")[0]
+    assert first.find(f"{ATOM}link").get("href") == (
+        "https://example.test/cat/" + item_url("alpha", "powers", "xk-0002"))
+    assert "&lt;script&gt;" in (first.findtext(f"{ATOM}content") or "")  # text, never markup
     site_ids, town_ids = entry_ids(site), entry_ids(town)
     assert len(site_ids) == len(set(site_ids)) == 4  # initial (alpha, beta) + 2
     assert len(town_ids) == len(set(town_ids)) == 3
     assert len(entry_ids(beta)) == 1
     assert {i.split("#")[1] for i in town_ids} <= {i.split("#")[1] for i in site_ids}
 
-    commit(root, "乙街道补充来源", {BETA: (root / BETA).read_text(encoding="utf-8")
+    commit(root, "乙街道补充来源\n\nChange-Note: 乙街道补充信息来源", {BETA: (root / BETA).read_text(encoding="utf-8")
                                      + "  - title: 补充来源\n"},
            date="2024-04-01T10:00:00+08:00")
     commit(root, "更新说明文件", {"README.md": "说明\n"}, date="2024-04-02T10:00:00+08:00")
@@ -641,7 +649,14 @@ def test_editions_are_snapshots_with_banner_and_diff(tmp_path: Path) -> None:
     git(root, "tag", "-d", "edition/2024", "edition/2025")
     _, plain = build(root, "plain")
     current = {p: d for p, d in site_files(tagged) if not p.startswith("editions/")}
-    assert current == dict(site_files(plain))
+    assert set(current) == set(dict(site_files(plain)))  # the same pages, but how they cite
+    tagged_item = squeeze(current[item].decode("utf-8"))
+    assert "2025之后有修改，本页为现行内容" in tagged_item  # changed after 2025 (第二十八条)
+    assert "其他版本：20242025" not in tagged_item and "2024" in tagged_item
+    new_licence = squeeze(current["towns/alpha/powers/xk-0002/index.html"].decode("utf-8"))
+    assert "版本2025·数据截至" not in new_licence and "2025·数据截至2025-02-01" in new_licence
+    plain_item = squeeze((plain / item).read_text(encoding="utf-8"))
+    assert "现行版本（尚未发布正式版本）·数据截至2025-02-01" in plain_item
 
 
 def test_edition_diff_uses_field_labels(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from .history.editions import diff_editions, versions_at, versions_of
 from .history.gitlog import GitError
 from .search.bundles import SearchIndexError
 from .site.timeline import render_diff_summary
+from .site.views import build_labels
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -218,7 +219,9 @@ def diff_command(root: Path, config: Config, old: str, new: str | None, out: Tex
     except GitError as err:
         print(f"无法读取版本：{err}", file=sys.stderr)
         return EXIT_USAGE
-    print(render_diff_summary(diff_editions(before, after), old, new or "工作区"), file=out)
+    labels = build_labels(load_schemas(root / config.schema_dir))
+    summary = render_diff_summary(diff_editions(before, after), old, new or "工作区", labels)
+    print(summary, file=out)
     return EXIT_OK
 
 

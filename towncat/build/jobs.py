@@ -25,10 +25,11 @@ from ..history.replay import History
 from ..search.bundles import CHARS_MARKER, add_search_chars, plan_bundles
 from ..search.lexicon import LEXICON_PATH, render_lexicon
 from ..site import urls
+from ..site.citation import Citing
 from ..site.datafiles import city_data_files, town_data_files
 from ..site.pages import build_pages, build_town_pages
 from ..site.render import make_environment, render_page, render_robots, render_sitemaps
-from ..site.timeline import commit_groups, day, feed_context, feed_url, slug_of_code, timeline_url
+from ..site.timeline import commit_groups, feed_context, feed_url, slug_of_code, timeline_url
 from ..site.views import Labels, Page, build_labels
 from .incremental import TownOutput, fingerprint
 from .write import Staging, link_files, write_file
@@ -50,6 +51,7 @@ class SiteJob:
     previous: dict[str, TownOutput]
     global_key: str
     env: jinja2.Environment
+    citing: Citing
     search: bool = True  # pages get the hidden 字 field only when they will be indexed
 
 
@@ -70,7 +72,8 @@ def render_html(
 def write_town(job: SiteJob, town: Town, key: str) -> TownOutput:
     """Render one town's pages and downloads into the staging folder."""
     files, page_urls = [], []
-    for page in build_town_pages(job.overview, town, job.config, job.labels, job.history):
+    pages = build_town_pages(job.overview, town, job.config, job.labels, job.history, job.citing)
+    for page in pages:
         path = job.prefix + urls.output_path(page.url)
         html = render_html(job.env, page, job.config, job.nav, search=job.search)
         write_file(job.folder, path, html)
@@ -137,9 +140,14 @@ def make_job(
     edition: EditionRef | None = None,
     *,
     search: bool = True,
+    record: History | None = None,
 ) -> SiteJob:
+    """A job for the live site, or (with ``edition``) for an edition's snapshot, whose pages
+    have no history of their own but cite themselves from the whole ``record``."""
     labels = build_labels(load_schemas(root / config.schema_dir))
     nav = navigation(history, edition)
+    record = record or history
+    citing = Citing(record, config.base_url.removesuffix(prefix), edition)
     key = fingerprint(
         global_key,
         prefix,
@@ -149,6 +157,7 @@ def make_job(
         overview.thesaurus.entries,  # every item page shows its phrases (相关说法)
         nav,
         [(t.slug, t.name, t.county, t.kind) for t in overview.towns],
+        record.editions,  # every town page cites its edition
     )
     return SiteJob(
         root,
@@ -163,6 +172,7 @@ def make_job(
         previous,
         key,
         make_environment(root / config.template_dir),
+        citing,
         search,
     )
 
@@ -178,7 +188,12 @@ def navigation(history: History, edition: EditionRef | None = None) -> dict[str,
     ]
     banner = None
     if edition is not None:
-        banner = {"name": edition.name, "date": day(edition.date), "tag": edition.tag}
+        banner = {
+            "name": edition.label,
+            "date": edition.cited_date,
+            "tag": edition.tag,
+            "document_number": edition.document_number,
+        }
     return {
         "links": links,
         "history_note": None if edition else history_note(history),

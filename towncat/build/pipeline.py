@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..content.catalogue import Catalogue, build_catalogue
-from ..content.files import load_content, load_facts
+from ..content.files import load_content, load_document, load_facts
 from ..content.memory import collector_paused
 from ..content.problems import Problem, count_by_severity
 from ..content.schema import load_schemas
@@ -18,7 +18,9 @@ from ..content.summary import Overview, summarize
 from ..content.thesaurus import find_thesaurus_gaps
 from ..content.validate import validate_catalogue, validate_facts
 from ..history.changes import TownVersion
-from ..history.editions import EditionRef, find_editions, materialize, read_tree, versions_of
+from ..history.editions import EditionRef, materialize, read_tree, versions_of
+from ..history.gitlog import Commit, GitError, read_history, read_status
+from ..history.publication import Publication, note_hints, read_publication
 from ..history.replay import History, read_site_history
 from ..search.bundles import BUNDLE_ROOT, Bundle, index_site, plan_bundles
 from ..site import urls
@@ -60,8 +62,38 @@ JobStarter = Callable[[Overview], SiteJob]
 
 
 def check_all(root: Path, config: Config) -> CheckResult:
-    """Check everything, one town per task in parallel; memory holds a town's lists at most."""
-    return check_and_render(root, config)[0]
+    """Check everything, one town per task in parallel; memory holds a town's lists at most.
+    The public record is checked too: ignored revisions, editions and commit notes."""
+    publication = load_publication(root, config)
+    check = check_and_render(root, config, publication=publication)[0]
+    hints = note_hints(_content_commits(root, config), publication.ignored)
+    return replace(check, problems=sorted(check.problems + hints)) if hints else check
+
+
+def _content_commits(root: Path, config: Config) -> list[Commit]:
+    try:
+        return read_history(root, config.content_dir)
+    except (GitError, FileNotFoundError):  # not in git: nothing to hint about
+        return []
+
+
+def load_publication(root: Path, config: Config) -> Publication:
+    """The ignored revisions and editions of the repository (see history/publication.py)."""
+    path = root / config.content_dir / "editions.yaml"
+    documents = []
+    if path.is_file():  # its own problems are reported with the other city files
+        source = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        schemas = load_schemas(root / config.schema_dir)
+        documents.append(load_document(path, "editions", source, None, schemas)[0])
+    status = read_status(root, config.content_dir)
+    return read_publication(root, status, documents, config.edition_tags, config.content_dir)
+
+
+def read_record(root: Path, config: Config) -> tuple[History, Publication]:
+    """The site's history as the public record shows it, and what it was made with."""
+    publication = load_publication(root, config)
+    cache = root / config.cache_dir
+    return read_site_history(root, config.content_dir, cache, publication), publication
 
 
 def check_and_render(
@@ -70,6 +102,7 @@ def check_and_render(
     start: JobStarter | None = None,
     progress: Callable[[int, int], None] | None = None,
     only: frozenset[str] | None = None,
+    publication: Publication | None = None,
 ) -> tuple[CheckResult, dict[str, TownResult]]:
     """Check every town (or the towns ``only``) and, when ``start`` gives a job because the
     facts are clean, render each clean town as it is checked. Pages written before an
@@ -78,6 +111,8 @@ def check_and_render(
     with collector_paused():
         facts = load_facts(root, root / config.content_dir, schemas)
     problems = facts.problems + validate_facts(facts.documents)
+    if publication is not None:
+        problems += publication.problems
     if not facts.documents:
         return CheckResult(sorted(problems), None), {}
     light = None if count_by_severity(problems)[0] else build_catalogue(facts.documents)
@@ -158,7 +193,7 @@ def run_build(
     inputs = input_key(root, config, f"strict={strict} search={search}")
     if manifest.inputs == inputs and count_files(output) == manifest.file_count > 0:
         return unchanged_result(manifest)
-    history = read_site_history(root, config.content_dir, cache)
+    history, publication = read_record(root, config)
     global_key = render_key(root, config)
     new = Manifest(inputs=inputs)
     with Staging(output, cache / "trash") as staging:
@@ -176,7 +211,7 @@ def run_build(
                 search=search,
             )
 
-        check, towns = check_and_render(root, config, start, progress)
+        check, towns = check_and_render(root, config, start, progress, publication=publication)
         if check.overview is None or check.failed(strict=strict):
             return BuildResult(check)
         if strict and history.status.shallow:
@@ -192,7 +227,10 @@ def run_build(
         pages = render_aggregates(job, staging, town_urls, search=search) + len(town_urls)
         warnings = [
             *history.warnings,
-            *render_editions(root, config, history, staging, manifest, new, global_key),
+            *publication.warnings,
+            *render_editions(
+                root, config, history, publication, staging, manifest, new, global_key
+            ),
         ]
         if search:
             town_keys = {slug: t.fingerprint for slug, t in new.towns.items()}
@@ -252,6 +290,7 @@ def render_editions(
     root: Path,
     config: Config,
     history: History,
+    publication: Publication,
     staging: Staging,
     previous: Manifest,
     new: Manifest,
@@ -260,7 +299,7 @@ def render_editions(
     """Every edition snapshot under ``editions/<name>/`` and the editions page."""
     if not history.status.in_git or history.status.empty:
         return []
-    editions, warnings = find_editions(root, config.edition_tags)
+    editions, warnings = publication.editions, []
     built: list[tuple[EditionRef, dict[str, TownVersion]]] = []
 
     def _edition_job(snapshot: Config, edition: EditionRef) -> JobStarter:
@@ -276,6 +315,7 @@ def render_editions(
                 global_key,
                 edition,
                 search=False,
+                record=history,
             )
 
         return start

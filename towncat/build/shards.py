@@ -20,11 +20,10 @@ from typing import Any
 from ..config import Config
 from ..content.problems import Problem
 from ..content.summary import Overview, summary_from_json, summary_to_json
-from ..history.replay import read_site_history
 from ..search.bundles import BUNDLE_ROOT, index_site, plan_bundles
 from .incremental import TownOutput, input_key, render_key
 from .jobs import SiteJob, make_job, render_aggregates
-from .pipeline import BuildResult, CheckResult, check_and_render, run_check
+from .pipeline import BuildResult, CheckResult, check_and_render, read_record, run_check
 from .write import Staging, files_under, link_files
 
 SHARD_MANIFEST = ".towncat-shard.json"
@@ -60,7 +59,7 @@ def run_shard(
     if light.catalogue is None:
         return BuildResult(light)
     slugs = county_towns(light, counties)
-    history = read_site_history(root, config.content_dir, root / config.cache_dir)
+    history = read_record(root, config)[0]
     outputs: dict[str, TownOutput] = {}
     with Staging(output) as staging:
 
@@ -150,7 +149,7 @@ def run_assemble(root: Path, config: Config, folders: list[Path]) -> BuildResult
         raise ShardError("分片中缺少这些镇街：" + "、".join(missing[:10]))
     ordered = tuple(summaries[t.slug] for t in light.catalogue.towns)
     overview = Overview(region, ordered, light.catalogue.thesaurus)
-    history = read_site_history(root, config.content_dir, root / config.cache_dir)
+    history = read_record(root, config)[0]
     searchable = all(m["search"] for m in manifests.values())
     town_urls: list[str] = []
     with Staging(root / config.output_dir) as staging:

@@ -19,13 +19,14 @@ from .schema import SchemaSet, validate_parsed
 
 LIST_KINDS = ("powers", "duties", "institutions")
 TOWN_FILES = ("town", *LIST_KINDS)
+CITY_FILES = ("region", "thesaurus", "editions")  # content/<kind>.yaml
 
 
 @dataclass(frozen=True)
 class Document:
     """One content file after loading and schema validation."""
 
-    kind: str  # region, thesaurus, town, powers, duties or institutions
+    kind: str  # region, thesaurus, editions, town, powers, duties or institutions
     source: str  # path shown in problems, relative to the project root
     town: str | None  # the town's slug, None for region.yaml
     parsed: Parsed
@@ -44,7 +45,7 @@ def problem_at(
 def _schema_line_problem(kind: str, parsed: Parsed, source: str) -> list[Problem]:
     expected = f"{kind}.schema.json"
     if parsed.schema_line is None:
-        depth = "../" if kind in ("region", "thesaurus") else "../../../"
+        depth = "../" if kind in CITY_FILES else "../../../"
         message = f"请在文件第一行加入：# yaml-language-server: $schema={depth}schemas/{expected}"
         return [Problem(source, 1, 1, "missing-schema-line", "", message)]
     if PurePosixPath(parsed.schema_line.split("#")[0]).name != expected:
@@ -139,10 +140,10 @@ def _display(root: Path, path: Path) -> str:
 
 
 def load_facts(root: Path, content_dir: Path, schemas: SchemaSet) -> Facts:
-    """The small files every check needs: the region, the thesaurus and each town's facts."""
+    """The small files every check needs: the city's files and each town's facts."""
     documents: list[Document] = []
     problems: list[Problem] = []
-    for kind in ("region", "thesaurus"):  # the city's files; the thesaurus is optional
+    for kind in CITY_FILES:  # the city's files; only the region is required
         path = content_dir / f"{kind}.yaml"
         if path.is_file():
             document, found = load_document(path, kind, _display(root, path), None, schemas)

@@ -90,6 +90,15 @@ CODES: dict[str, Code] = _codes(
     # -- the thesaurus
     ("thesaurus-cycle", E, "群众说法同时又是清单用语，说法之间形成链条或循环"),
     ("thesaurus-no-match", W, "清单用语不在任何事项的名称或关键词中，这条说法搜不到事项"),
+    # -- the public record (git)
+    ("bad-revision", E, ".towncat-ignore-revs 中的一行不是提交号（7–40 位十六进制）"),
+    ("unknown-revision", E, "引用的提交或标签在 git 仓库中不存在"),
+    ("edition-source", E, "版本必须写“提交”或“标签”中的一个，且与同名的 git 标签一致"),
+    (
+        "note-not-trailer",
+        W,
+        "提交说明里像是公开变更说明，但没有写成 Change-Note: 结尾行，网站不会显示它",
+    ),
 )
 
 

@@ -20,6 +20,7 @@ PACKAGE = Path(__file__).parent.parent  # towncat/, whose modules the README lis
 FILES = (
     ("region", "content/region.yaml"),
     ("thesaurus", "content/thesaurus.yaml"),
+    ("editions", "content/editions.yaml"),
     ("town", "content/towns/<slug>/town.yaml"),
     ("powers", "content/towns/<slug>/powers.yaml"),
     ("duties", "content/towns/<slug>/duties.yaml"),

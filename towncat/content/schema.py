@@ -23,7 +23,16 @@ from typing import Any
 from .loader import Parsed, Path_, Plain
 from .problems import Problem, format_path
 
-SCHEMA_NAMES = ("common", "region", "town", "powers", "duties", "institutions", "thesaurus")
+SCHEMA_NAMES = (
+    "common",
+    "region",
+    "town",
+    "powers",
+    "duties",
+    "institutions",
+    "thesaurus",
+    "editions",
+)
 SUPPORTED_KEYWORDS = frozenset(
     {
         "$schema",

@@ -45,9 +45,14 @@ class TownVersion:
 
 @dataclass(frozen=True)
 class FieldDiff:
-    field: str
+    field: str  # the top-level field
     old: str
     new: str
+    path: tuple[str | int, ...] = ()  # the key path below ``field``: ("law",) of basis[1]
+
+    @property
+    def full_path(self) -> tuple[str | int, ...]:
+        return (self.field, *self.path)
 
 
 @dataclass(frozen=True)
@@ -86,16 +91,18 @@ def _list_items(data: Mapping[str, Any] | None, kind: str) -> list[Mapping[str, 
 
 
 def show(value: Any) -> str:
-    """A value as one line of text for a change entry."""
+    """A value as one line of text for a change entry: never a raw key or ``True``."""
     if value is None:
         return "（无）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, Mapping):
         if "law" in value:
             return f"{value['law']}{value.get('article') or ''}"
         if "title" in value and "count" not in value:
             number = value.get("document_number")
             return f"{value['title']}" + (f"（{number}）" if number else "")
-        return "，".join(f"{k}：{show(v)}" for k, v in value.items())
+        return "，".join(show(v) for v in value.values()) or "（无）"
     if isinstance(value, list):
         return "；".join(show(v) for v in value) or "（无）"
     return " ".join(str(value).split())
@@ -107,7 +114,7 @@ def _field_diffs(
     old_offices: Mapping[str, str],
     new_offices: Mapping[str, str],
 ) -> tuple[FieldDiff, ...]:
-    diffs = []
+    diffs: list[FieldDiff] = []
     for name in sorted(set(old) | set(new), key=_field_order(old, new)):
         before, after = old.get(name), new.get(name)
         if before == after:
@@ -115,8 +122,46 @@ def _field_diffs(
         if name in OFFICE_FIELDS:
             before = old_offices.get(str(before), before) if before is not None else None
             after = new_offices.get(str(after), after) if after is not None else None
-        diffs.append(FieldDiff(name, show(before), show(after)))
+        diffs += _value_diffs(name, (), before, after)
     return tuple(diffs)
+
+
+def _value_diffs(
+    field: str, path: tuple[str | int, ...], before: Any, after: Any
+) -> list[FieldDiff]:
+    """Nested values compared key by key and list item by list item; lists of plain values
+    as what was taken out and what was put in."""
+    if before == after:
+        return []
+    if isinstance(before, Mapping) or isinstance(after, Mapping):
+        old = before if isinstance(before, Mapping) else {}
+        new = after if isinstance(after, Mapping) else {}
+        if (before is None or old) and (after is None or new):
+            found = []
+            for key in sorted(set(old) | set(new), key=_field_order(old, new)):
+                found += _value_diffs(field, (*path, key), old.get(key), new.get(key))
+            return found
+    if (isinstance(before, list) and isinstance(after, list)) or before is None or after is None:
+        old_list = before if isinstance(before, list) else []
+        new_list = after if isinstance(after, list) else []
+        if any(isinstance(v, Mapping) for v in (*old_list, *new_list)):
+            found = []
+            for index in range(max(len(old_list), len(new_list))):
+                a = old_list[index] if index < len(old_list) else None
+                b = new_list[index] if index < len(new_list) else None
+                found += _value_diffs(field, (*path, index), a, b)
+            return found
+        if old_list or new_list:
+            taken = [v for v in old_list if v not in new_list]
+            added = [v for v in new_list if v not in old_list]
+            if taken or added:  # else only the order changed: say so plainly
+                return [FieldDiff(field, _joined(taken), _joined(added), path)]
+            return [FieldDiff(field, show(old_list), show(new_list), path)]
+    return [FieldDiff(field, show(before), show(after), path)]
+
+
+def _joined(values: list[Any]) -> str:
+    return "、".join(show(v) for v in values) or "（无）"
 
 
 def _field_order(old: Mapping[str, Any], new: Mapping[str, Any]) -> Any:

@@ -1,4 +1,5 @@
-"""Published editions: git tags such as ``edition/2024`` frozen as browsable snapshots.
+"""Published editions frozen as browsable snapshots: declared in ``content/editions.yaml``
+(see ``publication.py``) or tagged ``edition/2024`` in git.
 
 Each edition is read from its own tree (one ``git ls-tree`` and the blobs it
 names), so the cost grows with the number of editions, never with the number
@@ -24,9 +25,26 @@ _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 @dataclass(frozen=True)
 class EditionRef:
     name: str  # URL name: the tag without its prefix, e.g. "2024"
-    tag: str
+    tag: str  # "" for an edition declared by commit in content/editions.yaml
     sha: str
-    date: str  # commit date of the tagged commit
+    date: str  # commit date of the edition's commit
+    title: str = ""  # how it is cited; the name when not declared
+    document_number: str | None = None
+    approved: str | None = None
+    published: str | None = None  # the declared publication date (YYYY-MM-DD)
+    note: str | None = None
+    sample: bool = False
+    content_sha: str = ""  # the last commit at or before ``sha`` that changed content/
+
+    @property
+    def cited_date(self) -> str:
+        """The date a citation gives: the declared publication date, else the commit's."""
+        return self.published or self.date[:10]
+
+    @property
+    def label(self) -> str:
+        """The edition as a citation names it."""
+        return (self.title or self.name) + ("（示例）" if self.sample else "")
 
     @property
     def prefix(self) -> str:

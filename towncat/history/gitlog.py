@@ -13,7 +13,12 @@ from pathlib import Path
 from typing import IO
 
 Runner = Callable[[list[str], Path], str]
-LOG_FORMAT = "%x1e%H%x1f%P%x1f%cI%x1f%an%x1f%s"
+NOTE_KEY = "Change-Note"  # the trailer an editor writes the public note in (ASCII: git's rule)
+# The message body comes last: it is the only field that may hold a line break.
+LOG_FORMAT = (
+    f"%x1e%H%x1f%P%x1f%cI%x1f%an%x1f%s%x1f"
+    f"%(trailers:key={NOTE_KEY},valueonly,unfold,separator=%x1d)%x1f%b"
+)
 ZERO = "0" * 40
 
 
@@ -43,6 +48,8 @@ class Commit:
     author: str
     subject: str
     files: tuple[FileChange, ...]
+    notes: tuple[str, ...] = ()  # the public change notes: ``Change-Note:`` trailers, by git
+    body: str = ""  # the message after the subject, for ``check``'s hints only
 
     @property
     def short(self) -> str:
@@ -65,7 +72,7 @@ def parse_git_log(raw: str) -> list[Commit]:
     commits = []
     for record in raw.split("\x1e")[1:]:
         header, _, body = record.partition("\0")
-        sha, parents, date, author, subject = header.split("\x1f", 4)
+        sha, parents, date, author, subject, trailers, message = header.split("\x1f", 6)
         fields = body.lstrip("\n").split("\0")
         files = []
         for meta, path in zip(fields[0::2], fields[1::2], strict=False):
@@ -73,7 +80,19 @@ def parse_git_log(raw: str) -> list[Commit]:
                 continue
             new_blob = meta.split()[3]
             files.append(FileChange(path, None if new_blob == ZERO else new_blob))
-        commits.append(Commit(sha, tuple(parents.split()), date, author, subject, tuple(files)))
+        notes = tuple(n for n in (" ".join(t.split()) for t in trailers.split("\x1d")) if n)
+        commits.append(
+            Commit(
+                sha,
+                tuple(parents.split()),
+                date,
+                author,
+                subject,
+                tuple(files),
+                notes,
+                message.rstrip("\n"),
+            )
+        )
     return commits
 
 

@@ -12,14 +12,16 @@ from __future__ import annotations
 import hashlib
 import pickle
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..content.loader import parse_mapping
 from ..content.memory import collector_paused
 from .changes import LIST_KINDS, TOWN_ITEM, ItemDiff, TownVersion, build_version, diff_versions
+from .editions import EditionRef
 from .gitlog import BlobReader, Commit, GitError, RepoStatus, read_history, read_status
+from .publication import Publication
 
 
 def _code_fingerprint() -> str:
@@ -46,11 +48,17 @@ class Change:
 
     sha: str
     date: str  # committer date, ISO 8601 with offset
-    subject: str
+    note: str | None  # the public change note (``Change-Note:`` trailers); never the subject
     town_code: str
     town_name: str
     diff: ItemDiff
     restored: bool = False
+    edition: str | None = None  # the edition that first published this, when it did
+
+    @property
+    def major(self) -> bool:
+        """A change with a public note is major (GOV.UK's rule); else the diff decides."""
+        return self.note is not None or self.diff.major
 
     @property
     def short(self) -> str:
@@ -64,6 +72,34 @@ class History:
     warnings: tuple[str, ...] = ()
     by_item: Mapping[tuple[str, str], tuple[Change, ...]] = field(default_factory=dict)
     by_town: Mapping[str, tuple[Change, ...]] = field(default_factory=dict)
+    complete_from: str | None = None  # a shallow clone: the date its record starts from
+    order: Mapping[str, int] = field(default_factory=dict)  # content commit -> its position
+    editions: tuple[EditionRef, ...] = ()  # the editions on the replayed line, oldest first
+
+    def position(self, change: Change) -> int:
+        return self.order.get(change.sha, -1)
+
+    def town_changed(self, town_code: str) -> str | None:
+        """The date of the town's last change on the record, if it has one."""
+        changes = self.by_town.get(town_code)
+        return changes[-1].date if changes else None
+
+    def editions_of(self, town_code: str, item_id: str) -> dict[str, str]:
+        """{edition name: the list kind the item was in} for each edition that holds it."""
+        changes = self.item(town_code, item_id)
+        found = {}
+        for edition in self.editions:
+            at = self.order[edition.content_sha]
+            before = [c for c in changes if self.position(c) <= at]
+            if before and before[-1].diff.action != "removed":
+                found[edition.name] = before[-1].diff.kind
+        return found
+
+    def changed_since(self, town_code: str, edition: EditionRef, item_id: str | None) -> bool:
+        """Whether the item (or, with None, the town) changed after ``edition``."""
+        at = self.order[edition.content_sha]
+        changes = self.town(town_code) if item_id is None else self.item(town_code, item_id)
+        return any(self.position(c) > at for c in changes)
 
     @property
     def complete(self) -> bool:
@@ -103,7 +139,11 @@ def _town_of(path: str, content_dir: str) -> tuple[str, str] | None:
 
 
 class _Replay:
-    """State while replaying commits: the current blob of each town file, parsed blobs."""
+    """State while replaying commits: the current blob of each town file, parsed blobs.
+
+    A town enters the public record at its first editorial commit or at the first edition
+    that contains it; until then (while only ignored revisions touched it) it is built up
+    silently. Ignored revisions change a published town silently too."""
 
     def __init__(self, reader: BlobReader | None, parsed: dict[str, Any]) -> None:
         self.reader = reader
@@ -113,6 +153,7 @@ class _Replay:
         self.code_of_slug: dict[str, str] = {}
         self.warnings: list[str] = []
         self.seen: set[tuple[str, str]] = set()  # (code, id) that ever existed
+        self.public: set[str] = set()  # codes of the towns on the public record
 
     def parse(self, blob: str, path: str, commit: Commit) -> Any:
         if blob not in self.parsed:
@@ -142,7 +183,17 @@ class _Replay:
                     lists[kind] = data
         return build_version(facts["code"], slug, facts, lists)
 
-    def apply(self, commit: Commit, content_dir: str) -> list[Change]:
+    def apply(
+        self,
+        commit: Commit,
+        content_dir: str,
+        ignored: bool = False,
+        edition: EditionRef | None = None,
+        baseline: bool = False,
+    ) -> list[Change]:
+        """The changes ``commit`` makes to the public record. An ``ignored`` commit's are
+        taken in silently; a ``baseline`` commit (the oldest of a shallow clone, whose past
+        is unknown) puts its towns on the record as they are, with no dates of adding."""
         touched: set[str] = set()
         for change in commit.files:
             where = _town_of(change.path, content_dir)
@@ -167,23 +218,65 @@ class _Replay:
             if version is not None:
                 new_versions[version.code] = version
                 self.code_of_slug[slug] = version.code
-        return self._diff(commit, new_versions)
+        note = "；".join(commit.notes) or None
+        changes = self._diff(commit, new_versions, note, ignored or baseline)
+        if baseline:
+            self.public.update(code for code, v in new_versions.items() if v is not None)
+        if edition is not None:
+            changes += self._publish(commit, edition)
+        return changes
 
-    def _diff(self, commit: Commit, new_versions: dict[str, TownVersion | None]) -> list[Change]:
+    def _diff(
+        self,
+        commit: Commit,
+        new_versions: dict[str, TownVersion | None],
+        note: str | None,
+        ignored: bool,
+    ) -> list[Change]:
         changes = []
         for code, new in sorted(new_versions.items()):
-            old = self.versions.get(code)
+            public = code in self.public
+            old = self.versions.get(code) if public else None
             for diff in diff_versions(old, new):
+                if ignored:  # taken in silently; it still counts for "restored" later
+                    if public:
+                        self.seen.add((code, diff.item_id))
+                    continue
                 restored = diff.action == "added" and (code, diff.item_id) in self.seen
                 self.seen.add((code, diff.item_id))
                 name = (new or old).name if (new or old) else code  # type: ignore[union-attr]
-                changes.append(
-                    Change(commit.sha, commit.date, commit.subject, code, name, diff, restored)
-                )
+                changes.append(Change(commit.sha, commit.date, note, code, name, diff, restored))
             if new is None:
                 self.versions.pop(code, None)
+                self.public.discard(code)
             else:
                 self.versions[code] = new
+                if not ignored:
+                    self.public.add(code)
+        return changes
+
+    def _publish(self, commit: Commit, edition: EditionRef) -> list[Change]:
+        """Every town not yet on the record enters it with the edition that published it."""
+        changes = []
+        note = edition.note or f"随{edition.label}发布"
+        for code, version in sorted(self.versions.items()):
+            if code in self.public:
+                continue
+            self.public.add(code)
+            for diff in diff_versions(None, version):
+                self.seen.add((code, diff.item_id))
+                changes.append(
+                    Change(
+                        commit.sha,
+                        edition.date,
+                        note,
+                        code,
+                        version.name,
+                        diff,
+                        False,
+                        edition.label,
+                    )
+                )
         return changes
 
 
@@ -215,13 +308,20 @@ def _save_cache(path: Path, data: dict[str, Any]) -> None:
     temporary.replace(path)
 
 
-def read_site_history(root: Path, content_dir: str, cache_dir: Path | None) -> History:
+def read_site_history(
+    root: Path,
+    content_dir: str,
+    cache_dir: Path | None,
+    publication: Publication | None = None,
+) -> History:
     """The history of ``content_dir``; never raises for a missing or odd repository."""
     with collector_paused():
-        return _read_site_history(root, content_dir, cache_dir)
+        return _read_site_history(root, content_dir, cache_dir, publication or Publication())
 
 
-def _read_site_history(root: Path, content_dir: str, cache_dir: Path | None) -> History:
+def _read_site_history(
+    root: Path, content_dir: str, cache_dir: Path | None, publication: Publication
+) -> History:
     status = read_status(root, content_dir)
     warnings: list[str] = []
     if not status.in_git:
@@ -239,17 +339,26 @@ def _read_site_history(root: Path, content_dir: str, cache_dir: Path | None) -> 
         commits = read_history(root, content_dir)
     except GitError as err:
         return History(status, warnings=(*warnings, str(err)))
-    return index_changes(
-        status, _changes(root, commits, content_dir, cache_dir, warnings), warnings
-    )
+    changes = _changes(root, commits, content_dir, cache_dir, publication, status.shallow, warnings)
+    start = commits[0].date if status.shallow and commits else None
+    order = {c.sha: i for i, c in enumerate(commits)}
+    editions = tuple(e for e in publication.editions if e.content_sha in order)
+    history = index_changes(status, changes, warnings)
+    return replace(history, complete_from=start, order=order, editions=editions)
 
 
 def _changes(
-    root: Path, commits: list[Commit], content_dir: str, cache_dir: Path | None, warnings: list[str]
+    root: Path,
+    commits: list[Commit],
+    content_dir: str,
+    cache_dir: Path | None,
+    publication: Publication,
+    shallow: bool,
+    warnings: list[str],
 ) -> list[Change]:
     """Every commit's changes: from the cache of per-commit changes when it has them all
     (no blob is read, nothing is written), else by replaying with the parsed-blob cache."""
-    keys = _chain_keys(commits)
+    keys = _chain_keys(commits, publication, shallow)
     by_commit = _load_cache(cache_dir / "history.pickle", warnings) if cache_dir else {}
     if all(k in by_commit for k in keys):
         changes: list[Change] = []
@@ -259,19 +368,28 @@ def _changes(
             warnings += found_warnings
         return changes
     parsed = _load_cache(cache_dir / "history-blobs.pickle", warnings) if cache_dir else {}
-    changes = _replay(root, commits, keys, content_dir, parsed, by_commit, warnings)
+    changes = _replay(
+        root, commits, keys, content_dir, parsed, by_commit, publication, shallow, warnings
+    )
     if cache_dir:
         _save_cache(cache_dir / "history.pickle", by_commit)
         _save_cache(cache_dir / "history-blobs.pickle", parsed)
     return changes
 
 
-def _chain_keys(commits: list[Commit]) -> list[str]:
-    """A key per commit that names it and every commit before it (its replay state)."""
+def _chain_keys(commits: list[Commit], publication: Publication, shallow: bool) -> list[str]:
+    """A key per commit that names it and every commit before it (its replay state), and
+    whether each was ignored or published an edition."""
     digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(b"shallow" if shallow else b"full")
+    editions = publication.edition_at()
     keys = []
     for commit in commits:
         digest.update(commit.sha.encode())
+        if commit.sha in publication.ignored:
+            digest.update(b"\0ignored")
+        if edition := editions.get(commit.sha):
+            digest.update(f"\0{edition.label}\0{edition.note}".encode())
         keys.append(digest.hexdigest())
     return keys
 
@@ -283,15 +401,20 @@ def _replay(
     content_dir: str,
     parsed: dict[str, Any],
     by_commit: dict[str, Any],
+    publication: Publication,
+    shallow: bool,
     warnings: list[str],
 ) -> list[Change]:
     """Replay every commit oldest first, recording each one's changes in ``by_commit``."""
     changes: list[Change] = []
+    editions = publication.edition_at()
     with BlobReader(root) as reader:
         replay = _Replay(reader, parsed)
         for commit, key in zip(commits, keys, strict=True):
             before = len(replay.warnings)
-            found = replay.apply(commit, content_dir)
+            ignored = commit.sha in publication.ignored
+            baseline = shallow and commit is commits[0]
+            found = replay.apply(commit, content_dir, ignored, editions.get(commit.sha), baseline)
             by_commit[key] = (found, replay.warnings[before:])
             changes += found
         warnings += replay.warnings

@@ -15,14 +15,14 @@ from ..history.editions import EDITIONS, EditionRef, diff_editions
 from ..history.replay import History
 from . import jsonld, urls
 from . import overview as overview_pages
+from .citation import Citing, Subject, cite_view
 from .timeline import (
     ACTIONS,
     KINDS,
     change_view,
     commit_groups,
-    day,
     feed_url,
-    field_label,
+    field_rows,
     item_record,
     slug_of_code,
     timeline_url,
@@ -127,26 +127,44 @@ def county_page(overview: Overview, name: str, slug: str) -> Page:
 
 
 def build_town_pages(
-    overview: Overview, town: Town, config: Config, labels: Labels, history: History
+    overview: Overview,
+    town: Town,
+    config: Config,
+    labels: Labels,
+    history: History,
+    citing: Citing | None = None,
 ) -> Iterator[Page]:
     """One town's pages: the town, its timeline, lists, items, offices, withdrawn items."""
+    citing = citing or Citing(history, config.base_url)
 
     def record(item_id: str) -> dict[str, Any]:
         return item_record(history, town.facts.code, item_id, labels, town.slug)
 
-    yield town_page(overview, town, history, labels)
+    def cited(page: Page, item: tuple[str, str, str] | None = None, title: str = "") -> Page:
+        """The page with its edition, 数据截至 date and citation (item: kind, id, name)."""
+        if item is None:
+            subject = Subject(title, page.url)
+        else:
+            kind, item_id, name = item
+            subject = Subject(name, page.url, item_id, kind, LIST_TITLES[kind])
+        view = cite_view(citing, town, subject)
+        return replace(page, context={**page.context, "cite": view})
+
+    yield cited(town_page(overview, town, history, labels), title="权责清单")
     yield timeline_page(overview, town, history, labels)
     for kind in urls.LIST_KINDS:
         if getattr(town, kind) is not None:
-            yield list_page(overview, town, kind)
+            yield cited(list_page(overview, town, kind), title=LIST_TITLES[kind])
     for power in town.powers.items if town.powers else ():
-        yield with_record(power_page(overview, town, power, config, labels), record(power.id))
+        page = with_record(power_page(overview, town, power, config, labels), record(power.id))
+        yield cited(page, ("powers", power.id, power.name))
     for duty in town.duties.items if town.duties else ():
-        yield with_record(duty_page(overview, town, duty, labels), record(duty.id))
+        page = with_record(duty_page(overview, town, duty, labels), record(duty.id))
+        yield cited(page, ("duties", duty.id, duty.name))
     handles = handled_by(town)
     for office in town.institutions.items if town.institutions else ():
         page = office_page(overview, town, office, config, labels, handles[office.id])
-        yield with_record(page, record(office.id))
+        yield cited(with_record(page, record(office.id)), ("institutions", office.id, office.name))
     yield from withdrawn_pages(overview, town, history, labels)
 
 
@@ -650,10 +668,7 @@ def editions_page(built: list[tuple[EditionRef, dict[str, TownVersion]]], labels
                             "action": ACTIONS[d.action],
                             "kind": KINDS[d.kind],
                             "name": d.name,
-                            "fields": [
-                                (field_label(labels, d.kind, f.field), f.old, f.new)
-                                for f in d.fields
-                            ],
+                            "fields": field_rows(labels, d.kind, d.fields),
                         }
                         for d in diffs
                     ],
@@ -666,8 +681,13 @@ def editions_page(built: list[tuple[EditionRef, dict[str, TownVersion]]], labels
         editions.append(
             {
                 "name": edition.name,
+                "label": edition.label,
                 "tag": edition.tag,
-                "date": day(edition.date),
+                "date": edition.cited_date,
+                "approved": edition.approved,
+                "document_number": edition.document_number,
+                "note": edition.note,
+                "sample": edition.sample,
                 "url": edition.prefix,
                 "towns": towns,
                 "first": not previous,

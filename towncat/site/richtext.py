@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html import unescape
 
 import markdown
 import nh3
@@ -154,3 +155,9 @@ def _render(text: str) -> Markup:
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(clean)
+
+
+def plain_text(text: str) -> str:
+    """Markdown as the plain text a reader sees: markup rendered, then every tag dropped."""
+    html = str(render_markdown(text))
+    return " ".join(unescape(nh3.clean(html, tags=set())).split())

@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from ..content.summary import Overview
-from ..history.changes import TOWN_ITEM, ItemDiff, TownVersion
+from ..history.changes import TOWN_ITEM, FieldDiff, ItemDiff, TownVersion
 from ..history.replay import Change, History
 from . import urls
+from .richtext import plain_text
 from .views import Labels
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -49,16 +50,55 @@ def field_label(labels: Labels, kind: str, name: str) -> str:
         return name
 
 
-def commit_fields(change: Change) -> dict[str, str]:
-    """When and by which record a change was made, as pages show it."""
+def commit_fields(change: Change) -> dict[str, Any]:
+    """When and by which record a change was made, as pages show it. The commit's message
+    is never shown: only the editor's public note (``Change-Note:``), when there is one."""
     return {
         "date": day(change.date),
         "time": stamp(change.date),
         "iso": local(change.date).isoformat(),
-        "subject": change.subject,
+        "note": change.note,
+        "edition": change.edition,
         "short": change.short,
         "sha": change.sha,
     }
+
+
+def diff_summary(diff: ItemDiff, labels: Labels, restored: bool = False) -> str:
+    """What changed, in words generated from the diff: 修改了事项名称、办理时限."""
+    if restored:
+        return "恢复"
+    if diff.action == "moved" and diff.old_kind:
+        return f"从{KINDS[diff.old_kind]}移至{KINDS[diff.kind]}"
+    if diff.action != "changed":
+        return ACTIONS[diff.action]
+    names = dict.fromkeys(field_label(labels, diff.kind, f.field) for f in diff.fields)
+    return "修改了" + "、".join(names) if names else "修改"
+
+
+def group_summary(entries: list[dict[str, Any]]) -> str:
+    """A commit's changes to one town in words: 新增 2 项，修改 1 项（事项名称）."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        counts[entry["action"]] = counts.get(entry["action"], 0) + 1
+    parts = [f"{action} {count} 项" for action, count in counts.items()]
+    fields = dict.fromkeys(label for e in entries for label in e["changed"])
+    shown = "、".join(list(fields)[:4]) + ("等" if len(fields) > 4 else "")
+    return "，".join(parts) + (f"（{shown}）" if fields else "")
+
+
+def field_rows(labels: Labels, kind: str, diffs: Iterable[FieldDiff]) -> list[tuple[str, str, str]]:
+    """(label, old, new) per changed field: nested paths labelled from the schema, Markdown
+    as plain text."""
+    rows = []
+    for diff in diffs:
+        path = diff.full_path
+        old, new = diff.old, diff.new
+        if kind in labels.by_kind and labels.is_markdown(kind, path):
+            old, new = plain_text(old), plain_text(new)
+        label = labels.path(kind, path) if kind in labels.by_kind else diff.field
+        rows.append((label, old, new))
+    return rows
 
 
 def change_view(change: Change, labels: Labels, slug: str | None) -> dict[str, Any]:
@@ -77,8 +117,11 @@ def change_view(change: Change, labels: Labels, slug: str | None) -> dict[str, A
         "kind": KINDS[diff.kind],
         "name": diff.name,
         "url": url,
-        "fields": [(field_label(labels, diff.kind, f.field), f.old, f.new) for f in diff.fields],
-        "major": diff.major,
+        "fields": field_rows(labels, diff.kind, diff.fields),
+        "changed": [field_label(labels, diff.kind, f.field) for f in diff.fields],
+        "summary": diff_summary(diff, labels, change.restored),
+        "text": change.note or diff_summary(diff, labels, change.restored),
+        "major": change.major,
         "document_number": diff.document_number,
         "effective_from": diff.effective_from,
         "town": change.town_name,
@@ -95,6 +138,7 @@ def item_record(
     major = [c for c in changes if c.diff.major]
     return {
         "complete": history.complete,
+        "since": day(history.complete_from) if history.complete_from else None,
         "known": bool(changes),
         "first": day(first.date) if first else None,
         "updated": day(major[-1].date) if major else None,
@@ -126,6 +170,10 @@ def commit_groups(
             }
             groups[key] = group
         group["entries"].append(change_view(change, labels, slug))
+    for group in groups.values():
+        group["summary"] = group_summary(group["entries"])
+        group["text"] = group["note"] or group["summary"]
+        group["major"] = any(e["major"] for e in group["entries"])
     ordered = sorted(groups.values(), key=lambda g: (g["iso"], g["sha"], g["code"]), reverse=True)
     return ordered[:limit] if limit else ordered
 
@@ -134,15 +182,17 @@ def feed_context(
     groups: list[dict[str, Any]], title: str, page_url: str, feed: str, base_url: str
 ) -> dict[str, Any]:
     """What an Atom feed needs; entry ids are stable (commit, town) pairs."""
-    updated = groups[0]["iso"] if groups else "1970-01-01T08:00:00+08:00"
+    major = [g for g in groups if g["major"]]  # feeds carry major changes; pages list all
+    updated = major[0]["iso"] if major else "1970-01-01T08:00:00+08:00"
     entries = [
         dict(
             g,
             entry_id=f"{base_url}{feed}#{g['sha'][:12]}-{g['code']}",
-            link=base_url + (g["timeline_url"] or page_url),
-            html=entry_html(g),
+            title=entry_title(g),
+            link=base_url + entry_link(g, page_url),
+            html=entry_html(g, base_url),
         )
-        for g in groups[:50]
+        for g in major[:50]
     ]
     return {
         "title": title,
@@ -154,19 +204,35 @@ def feed_context(
     }
 
 
-def entry_html(group: dict[str, Any]) -> str:
-    """The HTML of a feed entry, with every value from the data escaped as HTML text.
+def entry_title(group: dict[str, Any]) -> str:
+    """The town, then the public text, without saying the town twice."""
+    text: str = group["text"]
+    return text if group["town"] in text else f"{group['town']}：{text}"
 
-    The template escapes this string once more for XML, as ``type="html"`` requires."""
+
+def entry_link(group: dict[str, Any], page_url: str) -> str:
+    """The changed item when there is one, else the town's change page."""
+    links = {e["url"] for e in group["entries"] if e["url"]}
+    if len(links) == 1:
+        return str(links.pop())
+    return str(group["timeline_url"] or page_url)
+
+
+def entry_html(group: dict[str, Any], base_url: str = "") -> str:
+    """The HTML of a feed entry, with every value from the data escaped as HTML text and
+    each item linked. The template escapes this string once more for XML, as
+    ``type="html"`` requires."""
     items = []
     for c in group["entries"][:50]:
         fields = "".join(
             f"；{escape(label)}：{escape(old)} → {escape(new)}" for label, old, new in c["fields"]
         )
-        items.append(
-            f"<li>{escape(c['action'])} {escape(c['kind'])}：{escape(c['name'])}{fields}</li>"
-        )
-    return "<ul>" + "".join(items) + "</ul>"
+        name = escape(c["name"])
+        if c["url"]:
+            name = Markup(f'<a href="{escape(base_url + c["url"])}">{name}</a>')
+        items.append(f"<li>{escape(c['action'])} {escape(c['kind'])}：{name}{fields}</li>")
+    note = f"<p>{escape(group['note'])}</p>" if group["note"] else ""
+    return note + "<ul>" + "".join(items) + "</ul>"
 
 
 def timeline_url(slug: str) -> str:
@@ -177,7 +243,9 @@ def feed_url(slug: str | None) -> str:
     return f"towns/{slug}/changes.xml" if slug else "changes.xml"
 
 
-def render_diff_summary(towns: list[tuple[TownVersion, list[ItemDiff]]], old: str, new: str) -> str:
+def render_diff_summary(
+    towns: list[tuple[TownVersion, list[ItemDiff]]], old: str, new: str, labels: Labels
+) -> str:
     """Markdown for a pull request: per town, items added, removed and changed."""
     if not towns:
         return f"### 清单变更（{old} → {new}）\n\n清单内容没有变化。"
@@ -198,5 +266,6 @@ def render_diff_summary(towns: list[tuple[TownVersion, list[ItemDiff]]], old: st
                 f"- {ACTIONS[d.action]} {KINDS[d.kind]} `{d.item_id or version.slug}` "
                 f"{d.name}{'' if d.major else '（文字修改）'}"
             )
-            lines += [f"  - {f.field}：{f.old} → {f.new}" for f in d.fields]
+            rows = field_rows(labels, d.kind, d.fields)
+            lines += [f"  - {label}：{old_} → {new_}" for label, old_, new_ in rows]
     return "\n".join(lines)

@@ -58,22 +58,59 @@ class Page:
 
 @dataclass(frozen=True)
 class Labels:
-    """Chinese field labels per content kind, from the schemas' titles."""
+    """Chinese field labels per content kind, from the schemas' titles.
+
+    Nested fields are keyed by their dotted path without list indexes (``basis.law``);
+    ``markdown`` holds the paths whose text is Markdown."""
 
     by_kind: Mapping[str, Mapping[str, str]]
+    markdown: frozenset[tuple[str, str]] = frozenset()
 
     def __call__(self, kind: str, name: str) -> str:
         return self.by_kind[kind].get(name, name)
 
+    def path(self, kind: str, path: tuple[str | int, ...]) -> str:
+        """``("basis", 1, "law")`` → ``设定依据（第2项）·法律法规名称``; keys without a title
+        keep their key, so nothing is ever hidden."""
+        parts: list[str] = []
+        names: list[str] = []
+        for step in path:
+            if isinstance(step, int):
+                parts[-1] += f"（第{step + 1}项）"
+                continue
+            names.append(step)
+            parts.append(self.by_kind.get(kind, {}).get(".".join(names), step))
+        return "·".join(parts)
+
+    def is_markdown(self, kind: str, path: tuple[str | int, ...]) -> bool:
+        return (kind, ".".join(p for p in path if isinstance(p, str))) in self.markdown
+
 
 def build_labels(schemas: SchemaSet) -> Labels:
     by_kind: dict[str, dict[str, str]] = {}
+    markdown: set[tuple[str, str]] = set()
     for kind, key in (("powers", "powers"), ("duties", "duties"), ("institutions", "institutions")):
         item = schemas.resolve(schemas.schemas[kind]["properties"][key]["items"])
-        by_kind[kind] = {n: p.get("title", n) for n, p in item["properties"].items()}
-    town = schemas.schemas["town"]["properties"]
-    by_kind["town"] = {n: p.get("title", n) for n, p in town.items()}
-    return Labels(by_kind)
+        by_kind[kind] = dict(_titles(schemas, item, "", kind, markdown))
+    by_kind["town"] = dict(_titles(schemas, schemas.schemas["town"], "", "town", markdown))
+    return Labels(by_kind, frozenset(markdown))
+
+
+def _titles(
+    schemas: SchemaSet, node: Mapping[str, Any], prefix: str, kind: str, markdown: set[Any]
+) -> Iterator[tuple[str, str]]:
+    """(dotted path, title) of every property below ``node``, through lists and ``$ref``s."""
+    node = schemas.resolve(node)
+    while node.get("type") == "array" and "items" in node:
+        node = schemas.resolve(node["items"])
+    for name, child in node.get("properties", {}).items():
+        path = f"{prefix}{name}"
+        resolved = schemas.resolve(child)
+        yield path, child.get("title") or resolved.get("title", name)
+        if resolved.get("contentMediaType") == "text/markdown":
+            markdown.add((kind, path))
+        if prefix.count(".") < 4:  # the schemas nest a few levels; never loop on a cycle
+            yield from _titles(schemas, resolved, path + ".", kind, markdown)
 
 
 # -- small shared shapes -------------------------------------------------------------
