@@ -155,6 +155,15 @@ class _Replay:
         self.seen: set[tuple[str, str]] = set()  # (code, id) that ever existed
         self.public: set[str] = set()  # codes of the towns on the public record
 
+    def save(self) -> dict[str, Any]:
+        """The state after the last commit replayed, to resume from (parsed blobs aside)."""
+        names = ("files", "versions", "code_of_slug", "seen", "public")
+        return {name: getattr(self, name) for name in names}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+
     def parse(self, blob: str, path: str, commit: Commit) -> Any:
         if blob not in self.parsed:
             assert self.reader is not None
@@ -360,20 +369,42 @@ def _changes(
     (no blob is read, nothing is written), else by replaying with the parsed-blob cache."""
     keys = _chain_keys(commits, publication, shallow)
     by_commit = _load_cache(cache_dir / "history.pickle", warnings) if cache_dir else {}
-    if all(k in by_commit for k in keys):
-        changes: list[Change] = []
-        for key in keys:
-            found, found_warnings = by_commit[key]
-            changes += found
-            warnings += found_warnings
-        return changes
-    parsed = _load_cache(cache_dir / "history-blobs.pickle", warnings) if cache_dir else {}
-    changes = _replay(
-        root, commits, keys, content_dir, parsed, by_commit, publication, shallow, warnings
-    )
+    done = 0  # the commits whose changes are cached, from the oldest
+    while done < len(keys) and keys[done] in by_commit:
+        done += 1
+    if done == len(keys):
+        return _cached(by_commit, keys, warnings)
+    # New commits on top of a replayed line resume from the state it ended in: only they
+    # are read. Anything else (a rewritten line, a new edition) replays from the start.
+    state = _load_cache(cache_dir / "history-state.pickle", warnings) if cache_dir and done else {}
+    if done and state.get("key") == keys[done - 1]:
+        changes = _cached(by_commit, keys[:done], warnings)
+        replay = _Replay(None, {})
+        replay.restore(state["replay"])
+        changes += _replay(
+            root, commits[done:], keys[done:], content_dir, replay, by_commit, publication, False
+        )
+    else:
+        parsed = _load_cache(cache_dir / "history-blobs.pickle", warnings) if cache_dir else {}
+        replay = _Replay(None, parsed)
+        changes = _replay(
+            root, commits, keys, content_dir, replay, by_commit, publication, shallow
+        )
+        if cache_dir:
+            _save_cache(cache_dir / "history-blobs.pickle", parsed)
+    warnings += replay.warnings
     if cache_dir:
         _save_cache(cache_dir / "history.pickle", by_commit)
-        _save_cache(cache_dir / "history-blobs.pickle", parsed)
+        _save_cache(cache_dir / "history-state.pickle", {"key": keys[-1], "replay": replay.save()})
+    return changes
+
+
+def _cached(by_commit: dict[str, Any], keys: list[str], warnings: list[str]) -> list[Change]:
+    changes: list[Change] = []
+    for key in keys:
+        found, found_warnings = by_commit[key]
+        changes += found
+        warnings += found_warnings
     return changes
 
 
@@ -399,17 +430,17 @@ def _replay(
     commits: list[Commit],
     keys: list[str],
     content_dir: str,
-    parsed: dict[str, Any],
+    replay: _Replay,
     by_commit: dict[str, Any],
     publication: Publication,
     shallow: bool,
-    warnings: list[str],
 ) -> list[Change]:
-    """Replay every commit oldest first, recording each one's changes in ``by_commit``."""
+    """Replay ``commits`` oldest first from the state ``replay`` is in, recording each one's
+    changes in ``by_commit``; ``shallow``: the first is the cut-off start of the line."""
     changes: list[Change] = []
     editions = publication.edition_at()
     with BlobReader(root) as reader:
-        replay = _Replay(reader, parsed)
+        replay.reader = reader
         for commit, key in zip(commits, keys, strict=True):
             before = len(replay.warnings)
             ignored = commit.sha in publication.ignored
@@ -417,5 +448,5 @@ def _replay(
             found = replay.apply(commit, content_dir, ignored, editions.get(commit.sha), baseline)
             by_commit[key] = (found, replay.warnings[before:])
             changes += found
-        warnings += replay.warnings
+        replay.reader = None
     return changes

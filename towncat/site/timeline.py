@@ -28,6 +28,7 @@ ACTIONS = {
     "moved": "移动",
     "restored": "恢复",
 }
+YES_NO = {"true": "是", "false": "否"}  # history reads scalars as text, as written
 KINDS = {"powers": "赋权事项", "duties": "职责任务", "institutions": "机构", TOWN_ITEM: "镇街信息"}
 
 
@@ -96,6 +97,8 @@ def field_rows(labels: Labels, kind: str, diffs: Iterable[FieldDiff]) -> list[tu
         old, new = diff.old, diff.new
         if kind in labels.by_kind and labels.is_markdown(kind, path):
             old, new = plain_text(old), plain_text(new)
+        elif kind in labels.by_kind and labels.is_boolean(kind, path):
+            old, new = (YES_NO.get(v.lower(), v) for v in (old, new))
         label = labels.path(kind, path) if kind in labels.by_kind else diff.field
         rows.append((label, old, new))
     return rows

@@ -61,10 +61,11 @@ class Labels:
     """Chinese field labels per content kind, from the schemas' titles.
 
     Nested fields are keyed by their dotted path without list indexes (``basis.law``);
-    ``markdown`` holds the paths whose text is Markdown."""
+    ``markdown`` holds the paths whose text is Markdown, ``booleans`` the true/false ones."""
 
     by_kind: Mapping[str, Mapping[str, str]]
     markdown: frozenset[tuple[str, str]] = frozenset()
+    booleans: frozenset[tuple[str, str]] = frozenset()
 
     def __call__(self, kind: str, name: str) -> str:
         return self.by_kind[kind].get(name, name)
@@ -85,19 +86,26 @@ class Labels:
     def is_markdown(self, kind: str, path: tuple[str | int, ...]) -> bool:
         return (kind, ".".join(p for p in path if isinstance(p, str))) in self.markdown
 
+    def is_boolean(self, kind: str, path: tuple[str | int, ...]) -> bool:
+        return (kind, ".".join(p for p in path if isinstance(p, str))) in self.booleans
+
 
 def build_labels(schemas: SchemaSet) -> Labels:
     by_kind: dict[str, dict[str, str]] = {}
-    markdown: set[tuple[str, str]] = set()
+    kinds: dict[str, set[tuple[str, str]]] = {"markdown": set(), "boolean": set()}
     for kind, key in (("powers", "powers"), ("duties", "duties"), ("institutions", "institutions")):
         item = schemas.resolve(schemas.schemas[kind]["properties"][key]["items"])
-        by_kind[kind] = dict(_titles(schemas, item, "", kind, markdown))
-    by_kind["town"] = dict(_titles(schemas, schemas.schemas["town"], "", "town", markdown))
-    return Labels(by_kind, frozenset(markdown))
+        by_kind[kind] = dict(_titles(schemas, item, "", kind, kinds))
+    by_kind["town"] = dict(_titles(schemas, schemas.schemas["town"], "", "town", kinds))
+    return Labels(by_kind, frozenset(kinds["markdown"]), frozenset(kinds["boolean"]))
 
 
 def _titles(
-    schemas: SchemaSet, node: Mapping[str, Any], prefix: str, kind: str, markdown: set[Any]
+    schemas: SchemaSet,
+    node: Mapping[str, Any],
+    prefix: str,
+    kind: str,
+    kinds: dict[str, set[tuple[str, str]]],
 ) -> Iterator[tuple[str, str]]:
     """(dotted path, title) of every property below ``node``, through lists and ``$ref``s."""
     node = schemas.resolve(node)
@@ -108,9 +116,11 @@ def _titles(
         resolved = schemas.resolve(child)
         yield path, child.get("title") or resolved.get("title", name)
         if resolved.get("contentMediaType") == "text/markdown":
-            markdown.add((kind, path))
+            kinds["markdown"].add((kind, path))
+        if resolved.get("type") == "boolean":
+            kinds["boolean"].add((kind, path))
         if prefix.count(".") < 4:  # the schemas nest a few levels; never loop on a cycle
-            yield from _titles(schemas, resolved, path + ".", kind, markdown)
+            yield from _titles(schemas, resolved, path + ".", kind, kinds)
 
 
 # -- small shared shapes -------------------------------------------------------------
