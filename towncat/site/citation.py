@@ -1,5 +1,7 @@
-"""What a page says about its version: the edition it belongs to, its 数据截至 date and
-the citation text (引用本条) with the frozen permalink of that edition.
+"""What a page says about its version: edition, 数据截至 date, citation (引用本条).
+
+The citation text names the town, list, item, edition and date, with the permalink of
+the frozen version in that edition.
 
 Pure functions over the record: an item is in an edition when its last change at or
 before the edition's commit did not remove it; it is the same as in the edition when
