@@ -52,6 +52,7 @@ from .views import (
     summary_ref,
     town_crumbs,
     town_ref,
+    town_title,
 )
 
 
@@ -131,27 +132,71 @@ def build_town_pages(
 ) -> Iterator[Page]:
     """One town's pages: the town, its timeline, lists, items, offices, withdrawn items."""
 
+    as_of = data_as_of(history, town.facts.code)
+
     def record(item_id: str) -> dict[str, Any]:
         return item_record(history, town.facts.code, item_id, labels, town.slug)
+
+    def documented(page: Page) -> Page:  # list and item pages print as official documents
+        return with_colophon(page, town, as_of)
+
+    def item(page: Page, kind: str, item_id: str) -> Page:
+        catalogue = jsonld.catalogue_ld(
+            town,
+            LIST_TITLES[kind],
+            urls.list_url(town.slug, kind),
+            urls.town_url(town.slug),
+            config.base_url,
+        )
+        return documented(with_record(page, record(item_id), catalogue))
 
     yield town_page(overview, town, history, labels)
     yield timeline_page(overview, town, history, labels)
     for kind in urls.LIST_KINDS:
         if getattr(town, kind) is not None:
-            yield list_page(overview, town, kind)
+            yield documented(list_page(overview, town, kind))
     for power in town.powers.items if town.powers else ():
-        yield with_record(power_page(overview, town, power, config, labels), record(power.id))
+        yield item(power_page(overview, town, power, config, labels), "powers", power.id)
     for duty in town.duties.items if town.duties else ():
-        yield with_record(duty_page(overview, town, duty, labels), record(duty.id))
+        yield item(duty_page(overview, town, duty, labels), "duties", duty.id)
     handles = handled_by(town)
     for office in town.institutions.items if town.institutions else ():
         page = office_page(overview, town, office, config, labels, handles[office.id])
-        yield with_record(page, record(office.id))
+        yield item(page, "institutions", office.id)
     yield from withdrawn_pages(overview, town, history, labels)
 
 
-def with_record(page: Page, record: dict[str, Any]) -> Page:
-    return replace(page, context={**page.context, "record": record})
+def with_record(
+    page: Page, record: dict[str, Any], catalogue: dict[str, Any] | None = None
+) -> Page:
+    """The page with its item's change record; its JSON-LD gains the date of the item's
+    last major change (when the history is complete), the list it belongs to and, for
+    sample content, a disclaimer."""
+    json_ld = page.json_ld
+    if json_ld is not None:
+        modified = record["updated"] if record["complete"] else None
+        json_ld = jsonld.with_page_facts(
+            json_ld, modified=modified, catalogue=catalogue, sample=page.sample
+        )
+    return replace(page, context={**page.context, "record": record}, json_ld=json_ld)
+
+
+def data_as_of(history: History, code: str) -> str | None:
+    """数据截至: the day of the town's latest recorded change (Asia/Shanghai), or None when
+    the site is not built from git history."""
+    changes = history.town(code)
+    return day(max(c.date for c in changes)) if changes else None
+
+
+def with_colophon(page: Page, town: Town, as_of: str | None) -> Page:
+    """The page with what its printed footer says (templates/print.html): the document's
+    title, the town, 数据截至; the integrator's ``edition`` label is None until editions
+    name the current one."""
+    title = page.breadcrumbs[-1][0] if page.breadcrumbs else page.title
+    place = town.facts.county + town.facts.name
+    line = " · ".join(x for x in (title, place, f"数据截至 {as_of}" if as_of else "") if x)
+    colophon = {"title": title, "town": place, "as_of": as_of, "edition": None, "line": line}
+    return replace(page, context={**page.context, "colophon": colophon})
 
 
 def timeline_page(overview: Overview, town: Town, history: History, labels: Labels) -> Page:
@@ -205,7 +250,7 @@ def withdrawn_pages(
         yield Page(
             url,
             "withdrawn.html",
-            f"{diff.name}（已删除）",
+            town_title(f"{diff.name}（已删除）", town),
             context,
             sample=town.facts.sample,
             breadcrumbs=_item_crumbs(overview, town, diff.kind, diff.name, url),
@@ -245,7 +290,7 @@ def moved_pages(
         yield Page(
             url,
             "moved.html",
-            f"{diff.name}（已移至其他清单）",
+            town_title(f"{diff.name}（已移至其他清单）", town),
             context,
             sample=town.facts.sample,
             breadcrumbs=_item_crumbs(overview, town, diff.old_kind, diff.name, url),
@@ -484,7 +529,7 @@ def power_page(
     return Page(
         url,
         "power.html",
-        power.name,
+        town_title(power.name, town),
         context,
         sample=town.facts.sample,
         breadcrumbs=_item_crumbs(overview, town, "powers", power.name, url),
@@ -529,7 +574,7 @@ def duty_page(overview: Overview, town: Town, duty: Duty, labels: Labels) -> Pag
     return Page(
         url,
         "duty.html",
-        duty.name,
+        town_title(duty.name, town),
         context,
         sample=town.facts.sample,
         breadcrumbs=_item_crumbs(overview, town, "duties", duty.name, url),
@@ -572,7 +617,7 @@ def office_page(
     return Page(
         url,
         "office.html",
-        office.name,
+        town_title(office.name, town),
         context,
         sample=town.facts.sample,
         breadcrumbs=_item_crumbs(overview, town, "institutions", office.name, url),
