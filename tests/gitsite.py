@@ -48,7 +48,12 @@ def git(repo: Path, *args: str, date: str | None = None) -> str:
         env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
     done = subprocess.run(
         ["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
-        cwd=repo, env=env, capture_output=True, text=True, check=False)
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
     return done.stdout
 
@@ -70,16 +75,25 @@ def build_history_site(tmp_path: Path) -> tuple[Path, Path]:
     git(root, "init", "-q")
     commit(root, "初始清单", {POWERS: powers + PATROL_POWER}, "2024-01-01T10:00:00+08:00")
     git(root, "tag", "edition/2024")
-    commit(root, "删除已收回的审批事项，修改依据条款", {POWERS: without_licence + PATROL_POWER},
-           "2024-03-01T10:00:00+08:00")
-    commit(root, "巡查处置改列为职责", {POWERS: without_licence, DUTIES: duties + PATROL_DUTY},
-           "2024-05-01T10:00:00+08:00")
+    commit(
+        root,
+        "删除已收回的审批事项，修改依据条款",
+        {POWERS: without_licence + PATROL_POWER},
+        "2024-03-01T10:00:00+08:00",
+    )
+    commit(
+        root,
+        "巡查处置改列为职责",
+        {POWERS: without_licence, DUTIES: duties + PATROL_DUTY},
+        "2024-05-01T10:00:00+08:00",
+    )
     output = tmp_path / "site"
     with pytest.MonkeyPatch.context() as patch:
         for name, value in ISOLATED.items():
             patch.setenv(name, value)
         patch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-        result = run_build(root, dataclasses.replace(load_config(root), output_dir=str(output)),
-                           search=False)
+        result = run_build(
+            root, dataclasses.replace(load_config(root), output_dir=str(output)), search=False
+        )
     assert result.pages, [str(p) for p in result.check.problems]
     return root, output

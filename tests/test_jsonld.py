@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from gitsite import build_history_site
 from sitefixture import copy_fixture
+from test_golden import build_fixture
 
 from towncat.site.jsonld import SAMPLE_DISCLAIMER, international_phone, with_page_facts
 from towncat.site.urls import output_path
-from test_golden import build_fixture
 
 SCRIPT = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 ITEM = "towns/alpha/powers/cf-0001/"
@@ -55,7 +55,10 @@ def test_page_facts_keep_real_content_free_of_the_sample_disclaimer() -> None:
     assert "creativeWorkStatus" not in json.dumps(real)
     assert real["telephone"] == "+865331234567"
     assert real["mainEntityOfPage"] == {
-        "@type": "WebPage", "url": "https://x.test/a/", "dateModified": "2024-05-01"}
+        "@type": "WebPage",
+        "url": "https://x.test/a/",
+        "dateModified": "2024-05-01",
+    }
     assert entity["telephone"] == "0533-1234567"  # the input is left as it was
 
 

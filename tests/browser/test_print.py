@@ -54,7 +54,9 @@ def check_document(pages: list[str], permalink: str, as_of: str, title: str) -> 
     count = len(pages)
     for number, text in enumerate(pages, start=1):
         flat = re.sub(r"\s+", "", text)
-        assert fold(f"第{number}页，共{count}页") in flat, f"page {number}: no page number\n{text[:300]}"
+        assert fold(f"第{number}页，共{count}页") in flat, (
+            f"page {number}: no page number\n{text[:300]}"
+        )
         assert permalink in flat, f"page {number}: no permalink"
         assert f"数据截至{as_of}" in flat, f"page {number}: no 数据截至 date"
         assert fold(re.sub(r"\s+", "", title)) in flat, f"page {number}: no title"
@@ -64,7 +66,9 @@ def check_document(pages: list[str], permalink: str, as_of: str, title: str) -> 
 
 
 def test_printed_powers_list_repeats_its_column_headers(
-    new_page: Any, addresses: dict[str, str | None], site_pages: dict[str, str | None],
+    new_page: Any,
+    addresses: dict[str, str | None],
+    site_pages: dict[str, str | None],
     site_dir: Path,
 ) -> None:
     url = site_pages["powers-list"]
@@ -77,12 +81,15 @@ def test_printed_powers_list_repeats_its_column_headers(
     check_document(pages, permalink, html_as_of(site_dir, url), "赋权事项清单")
     for number, text in enumerate(pages, start=1):
         assert re.search(r"序号\s*事项名称\s*事项类型\s*领域\s*承办机构\s*状态", text), (
-            f"page {number} has no column headers:\n{text[:400]}")
+            f"page {number} has no column headers:\n{text[:400]}"
+        )
     assert "106" in pages[-1]  # the last row is printed
 
 
 def test_printed_item_page_is_a_citable_document(
-    new_page: Any, addresses: dict[str, str | None], site_pages: dict[str, str | None],
+    new_page: Any,
+    addresses: dict[str, str | None],
+    site_pages: dict[str, str | None],
     site_dir: Path,
 ) -> None:
     url = site_pages["power-item"]
@@ -92,6 +99,7 @@ def test_printed_item_page_is_a_citable_document(
     name = re.search(r"<h1>(.*?)</h1>", (site_dir / url / "index.html").read_text("utf-8"))
     assert name
     pages = printed(new_page, address)
-    check_document(pages, load_config(REPO).base_url + url, html_as_of(site_dir, url),
-                   name.group(1))
+    check_document(
+        pages, load_config(REPO).base_url + url, html_as_of(site_dir, url), name.group(1)
+    )
     assert "承办机构" in pages[0] and "设定依据" in "".join(pages)

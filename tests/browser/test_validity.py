@@ -69,14 +69,25 @@ def test_every_page_type_passes_the_nu_html_checker(
     missing = [str(f) for f in files if not f.is_file()]
     assert not missing, f"pages not built: {missing}"
     done = subprocess.run(
-        [*command, "--errors-only", "--format", "json", "--exit-zero-always",
-         *(str(f) for f in files)],
-        capture_output=True, text=True, check=False, timeout=300)
+        [
+            *command,
+            "--errors-only",
+            "--format",
+            "json",
+            "--exit-zero-always",
+            *(str(f) for f in files),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     messages = json.loads(done.stderr)["messages"]
     problems = [
         f"{urlsplit(m.get('url', '')).path}:{m.get('lastLine', '?')}: {m['type']}: {m['message']}"
-        for m in messages if m["type"] in ("error", "non-document-error")
+        for m in messages
+        if m["type"] in ("error", "non-document-error")
     ]
     assert not problems, f"{len(problems)} vnu errors:\n" + "\n".join(problems[:30])
 
@@ -85,19 +96,31 @@ def test_vnu_reports_an_invalid_page(tmp_path: Path) -> None:
     """The check above can fail: the checker finds the errors the issue named."""
     command = vnu_command()
     page = tmp_path / "bad.html"
-    page.write_text('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-                    '<title>x</title><meta data-pagefind-filter="镇街[content]" content="甲镇">'
-                    '</head><body><form action=""></form></body></html>', encoding="utf-8")
-    done = subprocess.run([*command, "--errors-only", "--format", "json", "--exit-zero-always",
-                           str(page)], capture_output=True, text=True, check=False, timeout=120)
+    page.write_text(
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<title>x</title><meta data-pagefind-filter="镇街[content]" content="甲镇">'
+        '</head><body><form action=""></form></body></html>',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [*command, "--errors-only", "--format", "json", "--exit-zero-always", str(page)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     errors = [m for m in json.loads(done.stderr)["messages"] if m["type"] == "error"]
     assert len(errors) == 2, errors
 
 
 def test_feeds_parse_without_bozo_errors(site_dir: Path, history_site: Path) -> None:
     feedparser = pytest.importorskip("feedparser")
-    feeds = [site_dir / "changes.xml", *sorted((site_dir / "towns").glob("*/changes.xml")),
-             history_site / "changes.xml", history_site / "towns/alpha/changes.xml"]
+    feeds = [
+        site_dir / "changes.xml",
+        *sorted((site_dir / "towns").glob("*/changes.xml")),
+        history_site / "changes.xml",
+        history_site / "towns/alpha/changes.xml",
+    ]
     for path in feeds:
         parsed = feedparser.parse(path.read_bytes())
         assert not parsed.bozo, f"{path}: {parsed.get('bozo_exception')}"
@@ -125,7 +148,7 @@ def test_sitemap_lists_absolute_urls_under_base_url(site_dir: Path) -> None:
         parts = urlsplit(loc)
         assert parts.scheme in ("http", "https") and parts.netloc, loc
         assert loc.startswith(base), loc
-        assert page_file(site_dir, loc[len(base):]).is_file(), f"{loc} is not a built page"
+        assert page_file(site_dir, loc[len(base) :]).is_file(), f"{loc} is not a built page"
     assert base + "towns/maqiao/" in locs and base + "404.html" not in locs
 
 
