@@ -15,6 +15,7 @@ from ..history.editions import EDITIONS, EditionRef, diff_editions
 from ..history.replay import History
 from . import jsonld, urls
 from . import overview as overview_pages
+from .printing import data_as_of, with_colophon
 from .timeline import (
     ACTIONS,
     KINDS,
@@ -179,24 +180,6 @@ def with_record(
             json_ld, modified=modified, catalogue=catalogue, sample=page.sample
         )
     return replace(page, context={**page.context, "record": record}, json_ld=json_ld)
-
-
-def data_as_of(history: History, code: str) -> str | None:
-    """数据截至: the day of the town's latest recorded change (Asia/Shanghai), or None when
-    the site is not built from git history."""
-    changes = history.town(code)
-    return day(max(c.date for c in changes)) if changes else None
-
-
-def with_colophon(page: Page, town: Town, as_of: str | None) -> Page:
-    """The page with what its printed footer says (templates/print.html): the document's
-    title, the town, 数据截至; the integrator's ``edition`` label is None until editions
-    name the current one."""
-    title = page.breadcrumbs[-1][0] if page.breadcrumbs else page.title
-    place = town.facts.county + town.facts.name
-    line = " · ".join(x for x in (title, place, f"数据截至 {as_of}" if as_of else "") if x)
-    colophon = {"title": title, "town": place, "as_of": as_of, "edition": None, "line": line}
-    return replace(page, context={**page.context, "colophon": colophon})
 
 
 def timeline_page(overview: Overview, town: Town, history: History, labels: Labels) -> Page:
