@@ -57,7 +57,7 @@ def page_file(site: Path, url: str) -> Path:
     return site / (url + "index.html" if url == "" or url.endswith("/") else url)
 
 
-def test_every_page_type_passes_the_nu_html_checker(
+def test_every_page_type_and_the_style_sheet_pass_the_nu_checker(
     site_dir: Path, site_pages: dict[str, str | None], history_site: Path
 ) -> None:
     command = vnu_command()
@@ -72,10 +72,12 @@ def test_every_page_type_passes_the_nu_html_checker(
         [
             *command,
             "--errors-only",
+            "--also-check-css",
             "--format",
             "json",
             "--exit-zero-always",
             *(str(f) for f in files),
+            str(site_dir / "assets" / "style.css"),
         ],
         capture_output=True,
         text=True,
