@@ -66,6 +66,26 @@ def with_base_url(config: Config, base_url: str, source: str = "base_url") -> Co
     return replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
 
 
+# Hosts reserved for documentation (RFC 2606, RFC 6761): a base URL on one of them is a
+# placeholder that nobody can publish at.
+PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
+
+
+def placeholder_warning(config: Config) -> str | None:
+    """A warning when ``base_url`` is still a placeholder (``https://example.org/…``), else
+    None: every permalink, canonical link, sitemap and feed entry would point there."""
+    host = (urlsplit(config.base_url).hostname or "").rstrip(".")
+    if not any(host == h or host.endswith("." + h) for h in PLACEHOLDER_HOSTS) and not (
+        host == "example" or host.endswith(".example")
+    ):
+        return None
+    return (
+        f"base_url 仍是示例地址 {config.base_url}（placeholder base URL）：固定网址、"
+        "canonical 链接、站点地图、订阅源和 JSON-LD 都会指向它；"
+        f"请在 {CONFIG_NAME} 中把 base_url 设为网站发布的正式网址"
+    )
+
+
 def load_config(root: Path) -> Config:
     """The project's configuration, or the defaults when there is no file."""
     path = root / CONFIG_NAME

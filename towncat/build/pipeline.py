@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..config import Config
+from ..config import Config, placeholder_warning
 from ..content.catalogue import Catalogue, build_catalogue
 from ..content.files import load_content, load_document, load_facts
 from ..content.memory import collector_paused
@@ -226,6 +226,7 @@ def run_build(
         town_urls = [u for t in overview.towns for u in new.towns[t.slug].urls]
         pages = render_aggregates(job, staging, town_urls, search=search) + len(town_urls)
         warnings = [
+            *placeholder_notes(config),
             *history.warnings,
             *publication.warnings,
             *render_editions(
@@ -250,6 +251,11 @@ def run_build(
     }
     save_manifest(cache, new)
     return result
+
+
+def placeholder_notes(config: Config) -> list[str]:
+    note = placeholder_warning(config)
+    return [note] if note else []
 
 
 def unchanged_result(manifest: Manifest) -> BuildResult:

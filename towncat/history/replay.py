@@ -79,11 +79,6 @@ class History:
     def position(self, change: Change) -> int:
         return self.order.get(change.sha, -1)
 
-    def town_changed(self, town_code: str) -> str | None:
-        """The date of the town's last change on the record, if it has one."""
-        changes = self.by_town.get(town_code)
-        return changes[-1].date if changes else None
-
     def editions_of(self, town_code: str, item_id: str) -> dict[str, str]:
         """{edition name: the list kind the item was in} for each edition that holds it."""
         changes = self.item(town_code, item_id)
@@ -387,9 +382,7 @@ def _changes(
     else:
         parsed = _load_cache(cache_dir / "history-blobs.pickle", warnings) if cache_dir else {}
         replay = _Replay(None, parsed)
-        changes = _replay(
-            root, commits, keys, content_dir, replay, by_commit, publication, shallow
-        )
+        changes = _replay(root, commits, keys, content_dir, replay, by_commit, publication, shallow)
         if cache_dir:
             _save_cache(cache_dir / "history-blobs.pickle", parsed)
     warnings += replay.warnings

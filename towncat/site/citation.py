@@ -17,7 +17,7 @@ from ..content.model import Town
 from ..history.editions import EditionRef
 from ..history.replay import History
 from . import urls
-from .timeline import day
+from .printing import data_as_of
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,7 @@ def cite_view(citing: Citing, town: Town, subject: Subject) -> dict[str, Any]:
         as_of: str | None = snapshot.cited_date
         same = True
     else:
-        changed = history.town_changed(code)
-        as_of = day(changed) if changed else None
+        as_of = data_as_of(history, code)
         same = (
             latest is not None
             and frozen is not None

@@ -16,6 +16,7 @@ from ..history.replay import History
 from . import jsonld, urls
 from . import overview as overview_pages
 from .citation import Citing, Subject, cite_view
+from .printing import with_colophon
 from .timeline import (
     ACTIONS,
     KINDS,
@@ -52,6 +53,7 @@ from .views import (
     summary_ref,
     town_crumbs,
     town_ref,
+    town_title,
 )
 
 
@@ -150,26 +152,52 @@ def build_town_pages(
         view = cite_view(citing, town, subject)
         return replace(page, context={**page.context, "cite": view})
 
+    def documented(page: Page) -> Page:  # list and item pages print as official documents
+        cite = page.context["cite"]
+        edition = cite["edition"] if cite["same"] else None
+        return with_colophon(page, town, cite["as_of"], edition)
+
+    def item(page: Page, kind: str, item_id: str, name: str) -> Page:
+        catalogue = jsonld.catalogue_ld(
+            town,
+            LIST_TITLES[kind],
+            urls.list_url(town.slug, kind),
+            urls.town_url(town.slug),
+            config.base_url,
+        )
+        page = with_record(page, record(item_id), catalogue)
+        return documented(cited(page, (kind, item_id, name)))
+
     yield cited(town_page(overview, town, history, labels), title="权责清单")
     yield timeline_page(overview, town, history, labels)
     for kind in urls.LIST_KINDS:
         if getattr(town, kind) is not None:
-            yield cited(list_page(overview, town, kind), title=LIST_TITLES[kind])
+            yield documented(cited(list_page(overview, town, kind), title=LIST_TITLES[kind]))
     for power in town.powers.items if town.powers else ():
-        page = with_record(power_page(overview, town, power, config, labels), record(power.id))
-        yield cited(page, ("powers", power.id, power.name))
+        page = power_page(overview, town, power, config, labels)
+        yield item(page, "powers", power.id, power.name)
     for duty in town.duties.items if town.duties else ():
-        page = with_record(duty_page(overview, town, duty, labels), record(duty.id))
-        yield cited(page, ("duties", duty.id, duty.name))
+        yield item(duty_page(overview, town, duty, labels), "duties", duty.id, duty.name)
     handles = handled_by(town)
     for office in town.institutions.items if town.institutions else ():
         page = office_page(overview, town, office, config, labels, handles[office.id])
-        yield cited(with_record(page, record(office.id)), ("institutions", office.id, office.name))
+        yield item(page, "institutions", office.id, office.name)
     yield from withdrawn_pages(overview, town, history, labels)
 
 
-def with_record(page: Page, record: dict[str, Any]) -> Page:
-    return replace(page, context={**page.context, "record": record})
+def with_record(
+    page: Page, record: dict[str, Any], catalogue: dict[str, Any] | None = None
+) -> Page:
+    """The page with its item's change record; its JSON-LD gains the date of the item's
+    last major change (when the history is complete), the list it belongs to and, for
+    sample content, a disclaimer."""
+    json_ld = page.json_ld
+    if json_ld is not None:
+        modified = record["updated"] if record["complete"] else None
+        json_ld = jsonld.with_page_facts(
+            json_ld, modified=modified, catalogue=catalogue, sample=page.sample
+        )
+    return replace(page, context={**page.context, "record": record}, json_ld=json_ld)
 
 
 def timeline_page(overview: Overview, town: Town, history: History, labels: Labels) -> Page:
@@ -223,7 +251,7 @@ def withdrawn_pages(
         yield Page(
             url,
             "withdrawn.html",
-            f"{diff.name}（已删除）",
+            town_title(f"{diff.name}（已删除）", town),
             context,
             sample=town.facts.sample,
             breadcrumbs=_item_crumbs(overview, town, diff.kind, diff.name, url),
@@ -263,7 +291,7 @@ def moved_pages(
         yield Page(
             url,
             "moved.html",
-            f"{diff.name}（已移至其他清单）",
+            town_title(f"{diff.name}（已移至其他清单）", town),
             context,
             sample=town.facts.sample,
             breadcrumbs=_item_crumbs(overview, town, diff.old_kind, diff.name, url),
@@ -502,7 +530,7 @@ def power_page(
     return Page(
         url,
         "power.html",
-        power.name,
+        town_title(power.name, town),
         context,
         sample=town.facts.sample,
         breadcrumbs=_item_crumbs(overview, town, "powers", power.name, url),
@@ -547,7 +575,7 @@ def duty_page(overview: Overview, town: Town, duty: Duty, labels: Labels) -> Pag
     return Page(
         url,
         "duty.html",
-        duty.name,
+        town_title(duty.name, town),
         context,
         sample=town.facts.sample,
         breadcrumbs=_item_crumbs(overview, town, "duties", duty.name, url),
@@ -590,7 +618,7 @@ def office_page(
     return Page(
         url,
         "office.html",
-        office.name,
+        town_title(office.name, town),
         context,
         sample=town.facts.sample,
         breadcrumbs=_item_crumbs(overview, town, "institutions", office.name, url),

@@ -76,7 +76,21 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
     )
     env.filters["tel"] = tel_href
     env.filters["json_ld"] = render_json_ld
+    env.filters["css_string"] = css_string
     return env
+
+
+_CSS_PLAIN = frozenset(" .,:/-_·，、：（）")
+
+
+def css_string(value: Any) -> str:
+    """``value`` as a quoted CSS string (for ``content: var(…)`` in print margins): letters,
+    digits, CJK and a few punctuation marks as they are, every other character escaped as
+    ``\\hex `` so that no value can end the string or the declaration."""
+    text = "".join(
+        ch if ch.isalnum() or ch in _CSS_PLAIN else f"\\{ord(ch):x} " for ch in str(value)
+    )
+    return f'"{text}"'
 
 
 def page_globals(page: Page, config: Config, nav: Mapping[str, Any]) -> dict[str, Any]:

@@ -195,6 +195,13 @@ def summary_ref(town: TownSummary) -> dict[str, Any]:
     }
 
 
+def town_title(title: str, town: Town) -> str:
+    """A page title that names its town, so that tabs, bookmarks, screen readers and print
+    headers tell 马桥镇's page for a matter from 金山镇's: ``title`` unless it names it."""
+    name = town.facts.name
+    return title if name in title else f"{title} - {name}"
+
+
 def town_crumbs(overview: Overview, town: Town) -> tuple[tuple[str, str], ...]:
     county = overview.county(town.facts.county)
     return (
