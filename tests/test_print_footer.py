@@ -54,4 +54,4 @@ def test_an_edition_snapshot_prints_its_edition(tmp_path: Path) -> None:
     _, site = build_history_site(tmp_path)
     page = html.unescape((site / SNAPSHOT / "index.html").read_text(encoding="utf-8"))
     assert '--print-edition: " · 版本：2024"' in page
-    assert "桓台县甲镇 · 版本：2024</p>" in page
+    assert "桓台县甲镇 · 版本：2024 · 数据截至 2024-01-01</p>" in page  # the edition's date
