@@ -67,21 +67,46 @@ def load_document(
     parsed = load_yaml_file(path, source, positions=positions)
     problems = list(parsed.problems)
     data: Any = None
-    if not problems:
+    if parsed.value is not None:  # whatever could be read is checked, even after a slip
         data, schema_problems = validate_parsed(schemas, kind, parsed, source)
         problems += schema_problems
     document = Document(kind, source, town, parsed, data, valid=not problems)
-    if not parsed.problems:
+    if parsed.value is not None or not parsed.problems:
         problems += _schema_line_problem(kind, parsed, source)
     return document, problems
 
 
-def _town_folder_files(folder: Path, source: str) -> tuple[dict[str, Path], list[Problem]]:
+def link_problem(path: Path, tree: Path, source: str) -> Problem | None:
+    """A problem when ``path`` is a symbolic link that does not resolve inside ``tree``
+    (the content folder): its text could be any file of the machine, published."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        message = f"{path.name} 是无法解析的符号链接（目标不存在或形成循环），已跳过"
+        return Problem(source, 0, 0, "symlink", "", message)
+    if target.is_relative_to(tree.resolve()):
+        return None
+    message = (
+        f"{path.name} 是指向内容目录之外的符号链接；为安全起见不读取，"
+        "请把文件本身（而不是链接）放进 content/"
+    )
+    return Problem(source, 0, 0, "symlink", "", message)
+
+
+def _town_folder_files(
+    folder: Path, source: str, tree: Path
+) -> tuple[dict[str, Path], list[Problem]]:
     files: dict[str, Path] = {}
     problems = []
     expected = [f"{name}.yaml" for name in TOWN_FILES]
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.name.startswith("."):
+            continue
+        refused = link_problem(Path(entry.path), tree, f"{source}/{entry.name}")
+        if refused is not None:
+            problems.append(refused)
             continue
         if entry.name in expected and entry.is_file():
             files[entry.name.removesuffix(".yaml")] = Path(entry.path)
@@ -113,13 +138,28 @@ def _town_folder_files(folder: Path, source: str) -> tuple[dict[str, Path], list
 
 
 def find_town_folders(content_dir: Path) -> list[Path]:
-    """Town folders under ``content/towns``, sorted by name."""
+    """Town folders under ``content/towns``, sorted by name (symbolic links that leave
+    the content folder are left out: ``find_link_problems`` reports them)."""
     towns_dir = content_dir / "towns"
-    if not towns_dir.is_dir():
+    if not towns_dir.is_dir() or link_problem(towns_dir, content_dir, "") is not None:
         return []
     return sorted(
-        Path(e.path) for e in os.scandir(towns_dir) if e.is_dir() and not e.name.startswith(".")
+        Path(e.path)
+        for e in os.scandir(towns_dir)
+        if e.is_dir()
+        and not e.name.startswith(".")
+        and link_problem(Path(e.path), content_dir, "") is None
     )
+
+
+def find_link_problems(root: Path, content_dir: Path) -> list[Problem]:
+    """The ``towns`` folder or town folders that are links out of the content folder."""
+    towns_dir = content_dir / "towns"
+    candidates = [towns_dir]
+    if towns_dir.is_dir() and not towns_dir.is_symlink():
+        candidates += sorted(Path(e.path) for e in os.scandir(towns_dir) if e.is_symlink())
+    found = [link_problem(path, content_dir, _display(root, path)) for path in candidates]
+    return [problem for problem in found if problem is not None]
 
 
 @dataclass(frozen=True)
@@ -142,9 +182,13 @@ def load_facts(root: Path, content_dir: Path, schemas: SchemaSet) -> Facts:
     """The small files every check needs: the region, the thesaurus and each town's facts."""
     documents: list[Document] = []
     problems: list[Problem] = []
+    problems += find_link_problems(root, content_dir)
     for kind in ("region", "thesaurus"):  # the city's files; the thesaurus is optional
         path = content_dir / f"{kind}.yaml"
-        if path.is_file():
+        refused = link_problem(path, content_dir, _display(root, path))
+        if refused is not None:
+            problems.append(refused)
+        elif path.is_file():
             document, found = load_document(path, kind, _display(root, path), None, schemas)
             documents.append(document)
             problems += found
@@ -153,7 +197,7 @@ def load_facts(root: Path, content_dir: Path, schemas: SchemaSet) -> Facts:
             problems.append(Problem(_display(root, path), 0, 0, "missing-town-file", "", message))
     lists: dict[str, dict[str, Path]] = {}
     for folder in find_town_folders(content_dir):
-        files, found = _town_folder_files(folder, _display(root, folder))
+        files, found = _town_folder_files(folder, _display(root, folder), content_dir)
         problems += found
         if "town" in files:
             document, found = load_document(
