@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeGuard
 
 from .loader import Parsed, Path_, load_yaml_file
 from .problems import Problem, format_path
@@ -31,6 +31,21 @@ class Document:
     parsed: Parsed
     data: Any  # typed plain data; trustworthy only when the file had no problems
     valid: bool
+    flawed: frozenset[str] = frozenset()  # key paths with an error, e.g. ``powers[3].id``
+
+    def ok(self, path: Path_) -> bool:
+        """Whether the value at ``path`` had no error of its own."""
+        return format_path(path) not in self.flawed
+
+    def good(self, value: Any, path: Path_) -> TypeGuard[str]:
+        """Whether ``value`` (found at ``path``) is text without an error of its own, so
+        that checks across files can judge it."""
+        return isinstance(value, str) and self.ok(path)
+
+    def readable(self) -> bool:
+        """Whether checks across files can look into this file: it was read as a mapping
+        and no line of it had to be skipped to read past a syntax error."""
+        return isinstance(self.data, dict) and not self.parsed.mended
 
 
 def problem_at(
@@ -67,10 +82,11 @@ def load_document(
     parsed = load_yaml_file(path, source, positions=positions)
     problems = list(parsed.problems)
     data: Any = None
-    if parsed.value is not None:  # whatever could be read is checked, even after a slip
+    if parsed.value is not None or not problems:  # whatever could be read, even after a slip
         data, schema_problems = validate_parsed(schemas, kind, parsed, source)
         problems += schema_problems
-    document = Document(kind, source, town, parsed, data, valid=not problems)
+    flawed = frozenset(p.path for p in problems if p.path)
+    document = Document(kind, source, town, parsed, data, valid=not problems, flawed=flawed)
     if parsed.value is not None or not parsed.problems:
         problems += _schema_line_problem(kind, parsed, source)
     return document, problems

@@ -11,10 +11,10 @@ invisible characters are problems, reported with line and column.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable
 
 import yaml
 
@@ -220,7 +220,10 @@ def _syntax_error(
         mark = err.context_mark  # the line that lacks its colon, not the one after it
     line, col = (mark.line + 1, mark.column + 1) if mark else (len(lines), 1)
     detail = next((zh for en, zh in _PROBLEMS_ZH.items() if problem.startswith(en)), "")
-    detail = detail or f"{context + '，' if context else ''}{problem}（检查缩进、冒号后的空格和引号是否成对）"
+    detail = (
+        detail
+        or f"{context + '，' if context else ''}{problem}（检查缩进、冒号后的空格和引号是否成对）"
+    )
     other = err.context_mark.line if err.context_mark else line - 1
     return line, col, "YAML 语法错误：" + detail, _blank_line(line - 1, other)
 

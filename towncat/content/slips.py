@@ -18,7 +18,7 @@ from .problems import Problem
 
 _BREAK = re.compile(r"(\r\n|\r|\n)")
 _KEY = r"[A-Za-z_][A-Za-z0-9_]*"
-_LEAD = rf"^(?P<lead>[ ]*(?:-[ ]+)*)"
+_LEAD = r"^(?P<lead>[ ]*(?:-[ ]+)*)"
 _FULLWIDTH_COLON = re.compile(rf"{_LEAD}(?P<key>{_KEY})[ ]*(?P<colon>：)")
 _MISSING_SPACE_COLON = re.compile(rf"{_LEAD}(?P<key>{_KEY}):(?P<next>[^\s:/])")
 _MISSING_SPACE_DASH = re.compile(r"^(?P<lead>[ ]*)-(?P<next>[^\s\-0-9.])")
@@ -39,7 +39,9 @@ class Mended:
 def split_lines(text: str) -> list[str]:
     """Lines with their breaks kept; CRLF, CR and LF each end a line, as in YAML."""
     parts = _BREAK.split(text)
-    lines = [parts[i] + (parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)]
+    lines = [
+        parts[i] + (parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)
+    ]
     return lines if lines[-1] else lines[:-1]
 
 
@@ -107,8 +109,14 @@ def _mend_line(line: str, number: int, source: str) -> tuple[str, list[Problem]]
     match = _FLOW.match(line)
     if match and "，" in match["body"] and "," not in match["body"]:
         at = match.start("body") + match["body"].index("，")
-        report(at + 1, "fullwidth-comma", "方括号列表中用了全角逗号“，”；各项之间要用英文逗号“,”分隔")
-        line = line[: match.start("body")] + match["body"].replace("，", ", ") + line[match.end("body") :]
+        report(
+            at + 1, "fullwidth-comma", "方括号列表中用了全角逗号“，”；各项之间要用英文逗号“,”分隔"
+        )
+        line = (
+            line[: match.start("body")]
+            + match["body"].replace("，", ", ")
+            + line[match.end("body") :]
+        )
     return line, problems
 
 
