@@ -1,4 +1,4 @@
-"""Command line: ``python build.py [build|check|serve] …``. ``main`` returns the exit code.
+"""Command line: ``python build.py [build|check|serve|import|export] …``. ``main`` returns the exit code.
 
 Exit codes: 0 clean, 1 content problems, 2 usage or configuration, 3 internal error.
 """
@@ -26,6 +26,7 @@ from .search.bundles import SearchIndexError
 from .site.timeline import render_diff_summary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+LIST_CHOICES = ("powers", "duties", "institutions")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,6 +59,19 @@ def _parser() -> argparse.ArgumentParser:
     diff = commands.add_parser("diff", help="列出两个版本之间清单内容的变化（按事项，而非按文字）")
     diff.add_argument("old", help="旧版本（git 提交、分支或标签，如 origin/main）")
     diff.add_argument("new", nargs="?", default=None, help="新版本（默认：当前工作区的文件）")
+    sheet_in = commands.add_parser(
+        "import", help="把表格（xlsx/CSV）导入为某镇街的清单 YAML（保留已有编号）"
+    )
+    sheet_in.add_argument("town", help="镇街网址名，如 maqiao")
+    sheet_in.add_argument("file", type=Path, help="表格文件（.xlsx 或 .csv）")
+    sheet_in.add_argument("--list", dest="kind", required=True, choices=LIST_CHOICES)
+    sheet_out = commands.add_parser("export", help="把某镇街的清单导出为 Excel 表格")
+    sheet_out.add_argument("town", help="镇街网址名，如 maqiao")
+    sheet_out.add_argument("--xlsx", action="store_true", required=True, help="导出为 .xlsx")
+    sheet_out.add_argument("--list", dest="kind", choices=LIST_CHOICES, help="只导出一个清单")
+    sheet_out.add_argument(
+        "--output", type=Path, default=Path("."), help="输出目录（默认当前目录）"
+    )
     docs = commands.add_parser("docs", help="根据模式文件更新 README 中的字段表和问题代码表")
     docs.add_argument("--check", action="store_true", help="只检查 README 是否最新，不写入")
     return parser
@@ -165,6 +179,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return diff_command(root, config, args.old, args.new, out)
     if args.command == "docs":
         return update_readme(root, config, check_only=args.check, out=out)
+    if args.command in ("import", "export"):
+        return sheet_command(root, config, args, out)
     raise AssertionError(args.command)
 
 
@@ -220,6 +236,27 @@ def diff_command(root: Path, config: Config, old: str, new: str | None, out: Tex
         return EXIT_USAGE
     print(render_diff_summary(diff_editions(before, after), old, new or "工作区"), file=out)
     return EXIT_OK
+
+
+def sheet_command(root: Path, config: Config, args: argparse.Namespace, out: TextIO) -> int:
+    """``import`` and ``export``: spreadsheets in and out (see ``sheets``)."""
+    from .sheets.transfer import export_lists, import_list
+
+    schemas = load_schemas(root / config.schema_dir)
+    content = root / config.content_dir
+    if args.command == "import":
+        source = args.file if args.file.is_absolute() else Path.cwd() / args.file
+        outcome = import_list(root, content, schemas, args.town, source, args.kind)
+    else:
+        output = args.output if args.output.is_absolute() else Path.cwd() / args.output
+        if not output.is_dir():
+            print(f"输出目录不存在：{output}", file=sys.stderr)
+            return EXIT_USAGE
+        kinds = [args.kind] if args.kind else list(LIST_CHOICES)
+        outcome = export_lists(content, schemas, args.town, kinds, output)
+    for line in outcome.lines:
+        print(line, file=out)
+    return EXIT_OK if outcome.ok else EXIT_PROBLEMS
 
 
 def update_readme(root: Path, config: Config, *, check_only: bool, out: TextIO) -> int:
