@@ -33,6 +33,15 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="镇街权责清单网站生成器")
     parser.add_argument("-v", "--verbose", action="store_true", help="内部错误时显示完整回溯")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="项目目录（默认当前目录）")
+    parser.add_argument(
+        "--no-search",
+        dest="top_no_search",
+        action="store_true",
+        help="不带子命令时生成网站但不生成搜索索引（同 build --no-search）",
+    )
+    parser.add_argument(
+        "--strict", dest="top_strict", action="store_true", help="不带子命令时同 build --strict"
+    )
     commands = parser.add_subparsers(dest="command")
     check = commands.add_parser("check", help="检查全部内容，不生成网站")
     check.add_argument("--strict", action="store_true", help="警告也按错误处理")
@@ -283,8 +292,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_USAGE if exit_.code else EXIT_OK
     if args.command is None:
         args.command = "build"
-        args.strict = False
-        args.no_search = False
+        args.strict = args.top_strict
+        args.no_search = args.top_no_search
+    elif args.top_no_search and hasattr(args, "no_search"):
+        args.no_search = True
     try:
         return _run(args, out)
     except ConfigError as err:
