@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sitefixture import copy_fixture
 
-from towncat.config import load_config
 from towncat.cli import main
+from towncat.config import load_config
 from towncat.serve import Preview, make_server, rebuild, start_watcher, watch
 
 

@@ -92,7 +92,7 @@ def test_edit_reloads_broken_yaml_shows_overlay_fix_clears_it(live, browser: Any
 
 
 def test_404_under_serve_is_styled_and_its_links_work(live, browser: Any) -> None:
-    root, url, _ = live
+    _, url, _ = live
     context = browser.new_context()
     page = context.new_page()
     try:
