@@ -170,11 +170,13 @@ MAX_SYNTAX_ERRORS = 50
 
 def _parse_events(text: str, source_name: str, parsed: Parsed) -> list[yaml.Event] | None:
     """libyaml's events for ``text``; each syntax error is reported and its line mended."""
-    lines = split_lines(text)
+    lines: list[str] | None = None  # split only when there is something to mend
     for _ in range(MAX_SYNTAX_ERRORS):
         try:
-            return list(yaml.parse("".join(lines), Loader=yaml.CSafeLoader))
+            source = text if lines is None else "".join(lines)
+            return list(yaml.parse(source, Loader=yaml.CSafeLoader))
         except yaml.MarkedYAMLError as err:
+            lines = split_lines(text) if lines is None else lines
             line, col, message, mend = _syntax_error(err, lines)
             if any(p.line == line and p.column == col for p in parsed.problems):
                 return None  # mending did not help: stop rather than repeat ourselves
