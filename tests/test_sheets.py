@@ -356,3 +356,33 @@ def test_exports_never_write_a_cell_a_spreadsheet_would_execute(project, tmp_pat
     assert code == 0 and "修改 0" in output, output
     assert (root / "content/towns/alpha/powers.yaml").read_text(encoding="utf-8") == powers
     assert not [p for p in parse_output(run_check(root)[1]) if p.severity == "error"]
+
+
+def test_a_town_name_is_a_slug_never_a_path(project, tmp_path: Path, capsys) -> None:
+    root = project()
+    code, output = run("--root", str(root), "export", "../alpha", "--xlsx", "--output", str(tmp_path))
+    assert code == 1 and "不存在" in output
+    assert not list(tmp_path.glob("*.xlsx"))
+
+
+def test_an_xlsx_of_a_million_rows_is_refused(project, tmp_path: Path, capsys) -> None:
+    """A real workbook (written as XML, as openpyxl would take minutes) of 1,000,000 rows."""
+    table = tmp_path / "目录.xlsx"
+    published_table(table)
+    with zipfile.ZipFile(table) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>事项{r}</t></is></c></row>'
+        for r in range(1, 1_000_001)
+    )
+    members["xl/worksheets/sheet1.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet '
+        'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{rows}</sheetData></worksheet>"
+    ).encode()
+    with zipfile.ZipFile(table, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    code, output = _import(project(), table, capsys)
+    assert code == 1
+    assert "超过 20000 行" in output or "压缩炸弹" in output, output

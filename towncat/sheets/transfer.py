@@ -20,7 +20,7 @@ from ..content.files import Document, load_facts, load_lists
 from ..content.loader import parse_yaml
 from ..content.problems import Problem, Severity, format_problem
 from ..content.schema import SchemaSet, validate_parsed
-from ..content.validate import validate_lists
+from ..content.validate import SLUG, validate_lists
 from ..content.yamltext import scalar_lines
 from .merge import Merged, merge_list, office_ids, resolve_offices
 from .rows import Row, RowProblem, read_rows
@@ -47,6 +47,9 @@ class Outcome:
 
 
 def town_folder(content_dir: Path, town: str) -> Path | None:
+    """The folder of town ``town`` (a slug, never a path), when it has a town.yaml."""
+    if not SLUG.match(town):
+        return None
     folder = content_dir / "towns" / town
     return folder if (folder / "town.yaml").is_file() and not folder.is_symlink() else None
 
