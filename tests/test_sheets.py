@@ -385,4 +385,4 @@ def test_an_xlsx_of_a_million_rows_is_refused(project, tmp_path: Path, capsys) -
             target.writestr(name, data)
     code, output = _import(project(), table, capsys)
     assert code == 1
-    assert "超过 20000 行" in output or "压缩炸弹" in output, output
+    assert "超过 20000 行" in output, output  # counted while streaming: no zip-bomb rule hit
