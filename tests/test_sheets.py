@@ -85,8 +85,20 @@ def test_shipped_lists_import_into_an_empty_town_and_pass_check(tmp_path: Path) 
 
 def test_export_has_chinese_headers_frozen_row_widths_and_drop_downs(tmp_path: Path) -> None:
     root = shipped_project(tmp_path)
-    assert run("--root", str(root), "export", "maqiao", "--xlsx", "--list", "powers",
-               "--output", str(tmp_path))[0] == 0
+    assert (
+        run(
+            "--root",
+            str(root),
+            "export",
+            "maqiao",
+            "--xlsx",
+            "--list",
+            "powers",
+            "--output",
+            str(tmp_path),
+        )[0]
+        == 0
+    )
     book = openpyxl.load_workbook(tmp_path / "maqiao-powers.xlsx")
     sheet = book.worksheets[0]
     headers = [c.value for c in sheet[1]]
@@ -94,7 +106,9 @@ def test_export_has_chinese_headers_frozen_row_widths_and_drop_downs(tmp_path: P
     assert "事项类型" in headers and "办理时限·法定时限" in headers
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["C"].width >= 20
-    validations = {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
+    validations = {
+        str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation
+    }
     type_column = openpyxl.utils.get_column_letter(headers.index("事项类型") + 1)
     assert "行政处罚" in validations[f"{type_column}2"]
     assert book.worksheets[1].title == "清单信息"
@@ -108,25 +122,31 @@ _CHARS = st.one_of(
     st.sampled_from("0123456789abcXYZ（）：-"),
 )
 _line = st.text(alphabet=_CHARS, min_size=1, max_size=30)
-_word = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1,
-                max_size=8)
+_word = st.text(
+    alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=8
+)
 _power = st.fixed_dictionaries(
     {
         "id": st.from_regex(r"[a-z]{2}-[0-9]{4}", fullmatch=True),
         "name": _line,
         "type": st.sampled_from(["行政许可", "行政处罚", "公共服务"]),
         "basis": st.lists(
-            st.builds(lambda law, art: {"law": f"《{law}》", **({"article": art} if art else {})},
-                      _line,
-                      st.one_of(st.just(""), _line)),
-            min_size=1, max_size=3,
+            st.builds(
+                lambda law, art: {"law": f"《{law}》", **({"article": art} if art else {})},
+                _line,
+                st.one_of(st.just(""), _line),
+            ),
+            min_size=1,
+            max_size=3,
         ),
         "handling_office": st.just("enforcement"),
     },
     optional={
         "keywords": st.lists(_word, min_size=1, max_size=4, unique=True),
         "applicants": st.lists(
-            st.sampled_from(["自然人", "企业法人", "社会组织法人"]), min_size=1, max_size=3,
+            st.sampled_from(["自然人", "企业法人", "社会组织法人"]),
+            min_size=1,
+            max_size=3,
             unique=True,
         ),
         "description": st.lists(_line, min_size=1, max_size=3).map("\n".join),
@@ -161,7 +181,9 @@ def test_import_of_an_export_gives_the_same_list(tmp_path_factory, items: list[d
     out.mkdir()
     assert export_lists(root / "content", SCHEMAS, "alpha", ["powers"], out).ok
     (root / "content/towns/alpha/powers.yaml").unlink()
-    outcome = import_list(root, root / "content", SCHEMAS, "alpha", out / "alpha-powers.xlsx", "powers")
+    outcome = import_list(
+        root, root / "content", SCHEMAS, "alpha", out / "alpha-powers.xlsx", "powers"
+    )
     assert outcome.ok, outcome.lines
     parsed = parse_yaml((root / "content/towns/alpha/powers.yaml").read_text(encoding="utf-8"), "x")
     data, problems = validate_parsed(SCHEMAS, "powers", parsed, "x")
@@ -182,17 +204,55 @@ def published_table(path: Path) -> None:
     ws.append(["马桥镇赋权事项目录（示例）"])
     ws.merge_cells("A1:H1")
     ws.append(["序号", "权力名称", "子项", "权力类型", "设定依据", "实施主体", "承办科室", "备注"])
-    ws.append([1, "对擅自占用城市绿化用地的行政处罚", None, "行政处罚",
-               "《城市绿化条例》第二十七条\n《山东省城市绿化条例》第四十条", "马桥镇人民政府",
-               "综合行政执法办公室", None])
-    ws.append([2, "对擅自砍伐城市树木的行政处罚", None, None,
-               "《城市绿化条例》第二十六条；《山东省城市绿化条例》第三十九条", "马桥镇人民政府",
-               "综合行政执法办公室", "多行\n备注"])
-    ws.append([3, "对损坏城市绿化设施的行政处罚", None, None, "《城市绿化条例》", "马桥镇人民政府",
-               "综合行政执法办公室", None])
+    ws.append(
+        [
+            1,
+            "对擅自占用城市绿化用地的行政处罚",
+            None,
+            "行政处罚",
+            "《城市绿化条例》第二十七条\n《山东省城市绿化条例》第四十条",
+            "马桥镇人民政府",
+            "综合行政执法办公室",
+            None,
+        ]
+    )
+    ws.append(
+        [
+            2,
+            "对擅自砍伐城市树木的行政处罚",
+            None,
+            None,
+            "《城市绿化条例》第二十六条；《山东省城市绿化条例》第三十九条",
+            "马桥镇人民政府",
+            "综合行政执法办公室",
+            "多行\n备注",
+        ]
+    )
+    ws.append(
+        [
+            3,
+            "对损坏城市绿化设施的行政处罚",
+            None,
+            None,
+            "《城市绿化条例》",
+            "马桥镇人民政府",
+            "综合行政执法办公室",
+            None,
+        ]
+    )
     ws.merge_cells("D3:D5")
-    ws.append([4, "临时占用城市绿化用地审批", None, "行政许可", "《城市绿化条例》第十九条",
-               "马桥镇人民政府", "党政办公室", None])
+    ws.append(
+        [
+            4,
+            "临时占用城市绿化用地审批",
+            None,
+            "行政许可",
+            "《城市绿化条例》第十九条",
+            "马桥镇人民政府",
+            "党政办公室",
+            None,
+        ]
+    )
     for row in ws.iter_rows(min_row=3):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True)
@@ -270,8 +330,9 @@ def test_csv_in_gbk_is_read_and_said_so(project, tmp_path: Path) -> None:
     table = tmp_path / "目录.csv"
     table.write_bytes(
         "序号,事项名称,事项类型,设定依据,承办机构\n"
-        "1,对擅自占用城市绿化用地的行政处罚,行政处罚,《城市绿化条例》第二十七条,综合行政执法办公室\n"
-        .encode("gbk")
+        "1,对擅自占用城市绿化用地的行政处罚,行政处罚,《城市绿化条例》第二十七条,综合行政执法办公室\n".encode(
+            "gbk"
+        )
     )
     code, output = run("--root", str(root), "import", "alpha", str(table), "--list", "powers")
     assert code == 0, output
@@ -339,11 +400,20 @@ def test_not_a_spreadsheet_and_missing_files_are_clear(project, tmp_path: Path, 
 
 def test_exports_never_write_a_cell_a_spreadsheet_would_execute(project, tmp_path: Path) -> None:
     powers = ALPHA_POWERS_YAML.replace(
-        "name: 对擅自占用城市绿化用地的行政处罚", "name: '=HYPERLINK(\"http://x.cn\",\"点击\")'"
+        "name: 对擅自占用城市绿化用地的行政处罚", 'name: \'=HYPERLINK("http://x.cn","点击")\''
     ).replace("keywords: [占绿, 绿地]", "keywords: ['+1', '-2', '@3']")
     root = project({"towns/alpha/powers.yaml": powers})
-    code, output = run("--root", str(root), "export", "alpha", "--xlsx", "--list", "powers",
-                       "--output", str(tmp_path))
+    code, output = run(
+        "--root",
+        str(root),
+        "export",
+        "alpha",
+        "--xlsx",
+        "--list",
+        "powers",
+        "--output",
+        str(tmp_path),
+    )
     assert code == 0, output
     with zipfile.ZipFile(tmp_path / "alpha-powers.xlsx") as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
@@ -351,8 +421,15 @@ def test_exports_never_write_a_cell_a_spreadsheet_would_execute(project, tmp_pat
     book = openpyxl.load_workbook(tmp_path / "alpha-powers.xlsx")
     name = book.worksheets[0]["C2"]
     assert name.data_type == "s" and name.quotePrefix
-    code, output = run("--root", str(root), "import", "alpha", str(tmp_path / "alpha-powers.xlsx"),
-                       "--list", "powers")
+    code, output = run(
+        "--root",
+        str(root),
+        "import",
+        "alpha",
+        str(tmp_path / "alpha-powers.xlsx"),
+        "--list",
+        "powers",
+    )
     assert code == 0 and "修改 0" in output, output
     assert (root / "content/towns/alpha/powers.yaml").read_text(encoding="utf-8") == powers
     assert not [p for p in parse_output(run_check(root)[1]) if p.severity == "error"]
@@ -360,7 +437,9 @@ def test_exports_never_write_a_cell_a_spreadsheet_would_execute(project, tmp_pat
 
 def test_a_town_name_is_a_slug_never_a_path(project, tmp_path: Path, capsys) -> None:
     root = project()
-    code, output = run("--root", str(root), "export", "../alpha", "--xlsx", "--output", str(tmp_path))
+    code, output = run(
+        "--root", str(root), "export", "../alpha", "--xlsx", "--output", str(tmp_path)
+    )
     assert code == 1 and "不存在" in output
     assert not list(tmp_path.glob("*.xlsx"))
 
