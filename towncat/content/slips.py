@@ -12,6 +12,7 @@ comments are left alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .problems import Problem
@@ -38,11 +39,23 @@ _SIGNS = (
 
 def _may_slip(text: str) -> bool:
     return (
-        "@" in text
-        or "`" in text
-        or text.lstrip(" ").startswith("-")
+        text.lstrip(" ").startswith(("-", "@", "`"))
         or any(sign.search(text) for sign in _SIGNS)
+        or any(_starts_value(text, at) for char in "@`" for at in _find_all(text, char))
     )
+
+
+def _find_all(text: str, char: str) -> Iterator[int]:
+    at = text.find(char)
+    while at != -1:
+        yield at
+        at = text.find(char, at + 1)
+
+
+def _starts_value(text: str, at: int) -> bool:
+    """Whether the ``@`` or backtick at ``at`` may start a value (not sit inside text)."""
+    before = text[max(0, at - 2) : at]
+    return before in (": ", "- ") or before.endswith("\n") or before.strip(" ") == ""
 
 
 @dataclass(frozen=True)
