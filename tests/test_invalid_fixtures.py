@@ -169,7 +169,9 @@ def test_invalid_fixture(case: Case, project, capsys) -> None:
 
 def test_fixtures_cover_every_file_level_code() -> None:
     """Every problem code is triggered by a fixture here or by a folder-level test below."""
-    folder_level = {"invalid-slug", "reserved-slug", "missing-town-file", "unknown-file"}
+    folder_level = {
+        "invalid-slug", "reserved-slug", "missing-town-file", "unknown-file", "symlink",
+    }
     # codes about the git repository, each tested with a real one in test_public_record.py
     repository_level = {"bad-revision", "unknown-revision", "edition-source", "note-not-trailer"}
     covered = {e.code for case in CASES for e in case.expects} | folder_level | repository_level
@@ -275,3 +277,53 @@ def test_towns_without_lists_are_fine(project) -> None:
     exit_code, output = run_check(root)
     assert exit_code == 0, output
     assert "共 2 个镇街，赋权事项 0 项，职责 0 项，机构 0 个" in output
+
+
+# -- Symbolic links: content is read only from regular files inside content/.
+
+
+def test_a_file_linked_from_outside_is_refused_and_not_read(project, tmp_path) -> None:
+    outside = tmp_path / "secret.yaml"
+    outside.write_text(ALPHA_POWERS_YAML.replace("对擅自占用", "机密文字"), encoding="utf-8")
+    root = project({"towns/alpha/powers.yaml": None})
+    (root / "content/towns/alpha/powers.yaml").symlink_to(outside)
+    exit_code, output = run_check(root)
+    problems = [r for r in parse_output(output) if r.code == "symlink"]
+    assert [p.file for p in problems] == ["content/towns/alpha/powers.yaml"], output
+    assert "内容目录之外" in problems[0].text
+    assert "机密文字" not in output
+    assert exit_code == 1
+
+
+def test_a_town_folder_linked_from_outside_is_refused(project, tmp_path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "town.yaml").write_text(
+        ALPHA_TOWN_YAML.replace("370321105000", "370321106000"), encoding="utf-8"
+    )
+    root = project()
+    (root / "content/towns/gamma").symlink_to(outside, target_is_directory=True)
+    exit_code, output = run_check(root)
+    (problem,) = _only(output, "symlink")
+    assert problem.file == "content/towns/gamma"
+    assert exit_code == 1
+
+
+def test_a_dangling_or_looping_link_is_refused(project) -> None:
+    root = project()
+    (root / "content/towns/alpha/duties.yaml").unlink()
+    (root / "content/towns/alpha/duties.yaml").symlink_to("duties.yaml")
+    exit_code, output = run_check(root)
+    (problem,) = _only(output, "symlink")
+    assert "无法解析" in problem.text
+    assert exit_code == 1
+
+
+def test_a_link_that_stays_inside_the_content_folder_is_read(project) -> None:
+    root = project()
+    folder = root / "content/towns/alpha"
+    (folder / "duties.yaml").rename(root / "content/alpha-duties.yaml")
+    (folder / "duties.yaml").symlink_to("../../alpha-duties.yaml")
+    exit_code, output = run_check(root)
+    assert exit_code == 0, output
+    assert "职责 1 项" in output

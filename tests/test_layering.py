@@ -15,7 +15,7 @@ from pathlib import Path
 import towncat
 
 PACKAGE = Path(towncat.__file__).parent
-STAGES = ("content", "history", "site", "search", "build")
+STAGES = ("content", "history", "site", "search", "build", "sheets")
 SHARED = {"config"}  # plain settings, importable by every stage
 ENTRY_POINTS = {"cli", "serve"}  # the top: import anything, imported by nothing below
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from towncat.content.loader import MAX_DEPTH, Plain, decode_bytes, load_yaml_file, parse_yaml
+from towncat.content.loader import (
+    MAX_DEPTH,
+    UNREADABLE,
+    Plain,
+    decode_bytes,
+    load_yaml_file,
+    parse_yaml,
+)
 
 
 def codes(parsed) -> list[str]:
@@ -267,7 +274,7 @@ def test_loader_problem(text: str, code: str, position: tuple[int, int]) -> None
 def test_anchor_and_alias_are_each_reported() -> None:
     parsed = parse_yaml("a: &x 1\nb: *x\n", "t.yaml")
     assert where(parsed, "anchor-alias") == [(1, 4), (2, 4)]
-    assert parsed.value == {"a": "1", "b": None}
+    assert parsed.value == {"a": "1", "b": UNREADABLE}
 
 
 def test_anchor_on_a_key_is_an_anchor_problem() -> None:
@@ -288,10 +295,10 @@ def test_every_duplicate_is_reported() -> None:
     assert parsed.value == {"a": "1"}  # the first one wins
 
 
-def test_text_problems_stop_before_parsing() -> None:
+def test_text_problems_do_not_stop_parsing() -> None:
     parsed = parse_yaml("a: \x00\na: 2\n", "t.yaml")
-    assert codes(parsed) == ["control-character"]
-    assert parsed.value is None
+    assert codes(parsed) == ["control-character", "duplicate-key"]
+    assert where(parsed, "duplicate-key") == [(2, 1)]
 
 
 def test_allowed_whitespace_is_not_a_problem() -> None:

@@ -1,4 +1,4 @@
-"""Command line: ``python build.py [build|check|serve] …``. ``main`` returns the exit code.
+"""Command line: ``python build.py [build|check|serve|import|export] …``. ``main`` returns the exit code.
 
 Exit codes: 0 clean, 1 content problems, 2 usage or configuration, 3 internal error.
 """
@@ -27,12 +27,22 @@ from .site.timeline import render_diff_summary
 from .site.views import build_labels
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+LIST_CHOICES = ("powers", "duties", "institutions")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="镇街权责清单网站生成器")
     parser.add_argument("-v", "--verbose", action="store_true", help="内部错误时显示完整回溯")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="项目目录（默认当前目录）")
+    parser.add_argument(
+        "--no-search",
+        dest="top_no_search",
+        action="store_true",
+        help="不带子命令时生成网站但不生成搜索索引（同 build --no-search）",
+    )
+    parser.add_argument(
+        "--strict", dest="top_strict", action="store_true", help="不带子命令时同 build --strict"
+    )
     commands = parser.add_subparsers(dest="command")
     check = commands.add_parser("check", help="检查全部内容，不生成网站")
     check.add_argument("--strict", action="store_true", help="警告也按错误处理")
@@ -59,6 +69,19 @@ def _parser() -> argparse.ArgumentParser:
     diff = commands.add_parser("diff", help="列出两个版本之间清单内容的变化（按事项，而非按文字）")
     diff.add_argument("old", help="旧版本（git 提交、分支或标签，如 origin/main）")
     diff.add_argument("new", nargs="?", default=None, help="新版本（默认：当前工作区的文件）")
+    sheet_in = commands.add_parser(
+        "import", help="把表格（xlsx/CSV）导入为某镇街的清单 YAML（保留已有编号）"
+    )
+    sheet_in.add_argument("town", help="镇街网址名，如 maqiao")
+    sheet_in.add_argument("file", type=Path, help="表格文件（.xlsx 或 .csv）")
+    sheet_in.add_argument("--list", dest="kind", required=True, choices=LIST_CHOICES)
+    sheet_out = commands.add_parser("export", help="把某镇街的清单导出为 Excel 表格")
+    sheet_out.add_argument("town", help="镇街网址名，如 maqiao")
+    sheet_out.add_argument("--xlsx", action="store_true", required=True, help="导出为 .xlsx")
+    sheet_out.add_argument("--list", dest="kind", choices=LIST_CHOICES, help="只导出一个清单")
+    sheet_out.add_argument(
+        "--output", type=Path, default=Path("."), help="输出目录（默认当前目录）"
+    )
     docs = commands.add_parser("docs", help="根据模式文件更新 README 中的字段表和问题代码表")
     docs.add_argument("--check", action="store_true", help="只检查 README 是否最新，不写入")
     return parser
@@ -166,6 +189,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return diff_command(root, config, args.old, args.new, out)
     if args.command == "docs":
         return update_readme(root, config, check_only=args.check, out=out)
+    if args.command in ("import", "export"):
+        return sheet_command(root, config, args, out)
     raise AssertionError(args.command)
 
 
@@ -225,6 +250,27 @@ def diff_command(root: Path, config: Config, old: str, new: str | None, out: Tex
     return EXIT_OK
 
 
+def sheet_command(root: Path, config: Config, args: argparse.Namespace, out: TextIO) -> int:
+    """``import`` and ``export``: spreadsheets in and out (see ``sheets``)."""
+    from .sheets.transfer import export_lists, import_list
+
+    schemas = load_schemas(root / config.schema_dir)
+    content = root / config.content_dir
+    if args.command == "import":
+        source = args.file if args.file.is_absolute() else Path.cwd() / args.file
+        outcome = import_list(root, content, schemas, args.town, source, args.kind)
+    else:
+        output = args.output if args.output.is_absolute() else Path.cwd() / args.output
+        if not output.is_dir():
+            print(f"输出目录不存在：{output}", file=sys.stderr)
+            return EXIT_USAGE
+        kinds = [args.kind] if args.kind else list(LIST_CHOICES)
+        outcome = export_lists(content, schemas, args.town, kinds, output)
+    for line in outcome.lines:
+        print(line, file=out)
+    return EXIT_OK if outcome.ok else EXIT_PROBLEMS
+
+
 def update_readme(root: Path, config: Config, *, check_only: bool, out: TextIO) -> int:
     readme = root / "README.md"
     text = readme.read_text(encoding="utf-8")
@@ -249,8 +295,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_USAGE if exit_.code else EXIT_OK
     if args.command is None:
         args.command = "build"
-        args.strict = False
-        args.no_search = False
+        args.strict = args.top_strict
+        args.no_search = args.top_no_search
+    elif args.top_no_search and hasattr(args, "no_search"):
+        args.no_search = True
     try:
         return _run(args, out)
     except ConfigError as err:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, fields, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,17 +44,44 @@ def parse_config(text: str, source: str) -> Config:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{source}: TOML 语法错误：{err}") from None
+    except ValueError:  # an integer of thousands of digits
+        raise ConfigError(f"{source}: 数值位数过多") from None
     known = {f.name: f for f in fields(Config)}
     for key, value in data.items():
         if key not in known:
             raise ConfigError(f"{source}: 未知的配置项 {key}；允许：" + "、".join(known))
         if known[key].type in ("int", int):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ConfigError(f"{source}: 配置项 {key} 应为正整数")
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_INT:
+                raise ConfigError(f"{source}: 配置项 {key} 应为 1–{MAX_INT} 之间的整数")
         elif not isinstance(value, str):
             raise ConfigError(f"{source}: 配置项 {key} 应为文字")
+        elif _CONTROL.search(value):
+            raise ConfigError(f"{source}: 配置项 {key} 含有不可见的控制字符")
+        elif key in _FOLDERS and not _is_project_folder(value):
+            raise ConfigError(
+                f"{source}: 配置项 {key} 应为项目目录下的相对路径（不能以 / 开头，不能含 ..）"
+            )
     config = replace(Config(), **data)
     return with_base_url(config, config.base_url, source)
+
+
+MAX_INT = 10_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_FOLDERS = frozenset(
+    {"content_dir", "output_dir", "cache_dir"}  # read and published, or written
+)
+
+
+def _is_project_folder(value: str) -> bool:
+    """A relative path that stays inside the project (output_dir is replaced on build)."""
+    path = PurePosixPath(value.replace("\\", "/"))
+    return (
+        bool(value.strip())
+        and not path.is_absolute()
+        and ".." not in path.parts
+        and ":" not in value
+        and path.parts not in ((), (".",))
+    )
 
 
 def with_base_url(config: Config, base_url: str, source: str = "base_url") -> Config:
@@ -91,4 +119,8 @@ def load_config(root: Path) -> Config:
     path = root / CONFIG_NAME
     if not path.is_file():
         return Config()
-    return parse_config(path.read_text(encoding="utf-8"), CONFIG_NAME)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{CONFIG_NAME}: 文件不是 UTF-8 编码，请另存为 UTF-8") from None
+    return parse_config(text, CONFIG_NAME)

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeGuard
 
 from .loader import Parsed, Path_, load_yaml_file
 from .problems import Problem, format_path
@@ -32,6 +32,21 @@ class Document:
     parsed: Parsed
     data: Any  # typed plain data; trustworthy only when the file had no problems
     valid: bool
+    flawed: frozenset[str] = frozenset()  # key paths with an error, e.g. ``powers[3].id``
+
+    def ok(self, path: Path_) -> bool:
+        """Whether the value at ``path`` had no error of its own."""
+        return format_path(path) not in self.flawed
+
+    def good(self, value: Any, path: Path_) -> TypeGuard[str]:
+        """Whether ``value`` (found at ``path``) is text without an error of its own, so
+        that checks across files can judge it."""
+        return isinstance(value, str) and self.ok(path)
+
+    def readable(self) -> bool:
+        """Whether checks across files can look into this file: it was read as a mapping
+        and no line of it had to be skipped to read past a syntax error."""
+        return isinstance(self.data, dict) and not self.parsed.mended
 
 
 def problem_at(
@@ -68,21 +83,47 @@ def load_document(
     parsed = load_yaml_file(path, source, positions=positions)
     problems = list(parsed.problems)
     data: Any = None
-    if not problems:
+    if parsed.value is not None or not problems:  # whatever could be read, even after a slip
         data, schema_problems = validate_parsed(schemas, kind, parsed, source)
         problems += schema_problems
-    document = Document(kind, source, town, parsed, data, valid=not problems)
-    if not parsed.problems:
+    flawed = frozenset(p.path for p in problems if p.path)
+    document = Document(kind, source, town, parsed, data, valid=not problems, flawed=flawed)
+    if parsed.value is not None or not parsed.problems:
         problems += _schema_line_problem(kind, parsed, source)
     return document, problems
 
 
-def _town_folder_files(folder: Path, source: str) -> tuple[dict[str, Path], list[Problem]]:
+def link_problem(path: Path, tree: Path, source: str) -> Problem | None:
+    """A problem when ``path`` is a symbolic link that does not resolve inside ``tree``
+    (the content folder): its text could be any file of the machine, published."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        message = f"{path.name} 是无法解析的符号链接（目标不存在或形成循环），已跳过"
+        return Problem(source, 0, 0, "symlink", "", message)
+    if target.is_relative_to(tree.resolve()):
+        return None
+    message = (
+        f"{path.name} 是指向内容目录之外的符号链接；为安全起见不读取，"
+        "请把文件本身（而不是链接）放进 content/"
+    )
+    return Problem(source, 0, 0, "symlink", "", message)
+
+
+def _town_folder_files(
+    folder: Path, source: str, tree: Path
+) -> tuple[dict[str, Path], list[Problem]]:
     files: dict[str, Path] = {}
     problems = []
     expected = [f"{name}.yaml" for name in TOWN_FILES]
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.name.startswith("."):
+            continue
+        refused = link_problem(Path(entry.path), tree, f"{source}/{entry.name}")
+        if refused is not None:
+            problems.append(refused)
             continue
         if entry.name in expected and entry.is_file():
             files[entry.name.removesuffix(".yaml")] = Path(entry.path)
@@ -114,13 +155,28 @@ def _town_folder_files(folder: Path, source: str) -> tuple[dict[str, Path], list
 
 
 def find_town_folders(content_dir: Path) -> list[Path]:
-    """Town folders under ``content/towns``, sorted by name."""
+    """Town folders under ``content/towns``, sorted by name (symbolic links that leave
+    the content folder are left out: ``find_link_problems`` reports them)."""
     towns_dir = content_dir / "towns"
-    if not towns_dir.is_dir():
+    if not towns_dir.is_dir() or link_problem(towns_dir, content_dir, "") is not None:
         return []
     return sorted(
-        Path(e.path) for e in os.scandir(towns_dir) if e.is_dir() and not e.name.startswith(".")
+        Path(e.path)
+        for e in os.scandir(towns_dir)
+        if e.is_dir()
+        and not e.name.startswith(".")
+        and link_problem(Path(e.path), content_dir, "") is None
     )
+
+
+def find_link_problems(root: Path, content_dir: Path) -> list[Problem]:
+    """The ``towns`` folder or town folders that are links out of the content folder."""
+    towns_dir = content_dir / "towns"
+    candidates = [towns_dir]
+    if towns_dir.is_dir() and not towns_dir.is_symlink():
+        candidates += sorted(Path(e.path) for e in os.scandir(towns_dir) if e.is_symlink())
+    found = [link_problem(path, content_dir, _display(root, path)) for path in candidates]
+    return [problem for problem in found if problem is not None]
 
 
 @dataclass(frozen=True)
@@ -143,9 +199,13 @@ def load_facts(root: Path, content_dir: Path, schemas: SchemaSet) -> Facts:
     """The small files every check needs: the city's files and each town's facts."""
     documents: list[Document] = []
     problems: list[Problem] = []
+    problems += find_link_problems(root, content_dir)
     for kind in CITY_FILES:  # the city's files; only the region is required
         path = content_dir / f"{kind}.yaml"
-        if path.is_file():
+        refused = link_problem(path, content_dir, _display(root, path))
+        if refused is not None:
+            problems.append(refused)
+        elif path.is_file():
             document, found = load_document(path, kind, _display(root, path), None, schemas)
             documents.append(document)
             problems += found
@@ -154,7 +214,7 @@ def load_facts(root: Path, content_dir: Path, schemas: SchemaSet) -> Facts:
             problems.append(Problem(_display(root, path), 0, 0, "missing-town-file", "", message))
     lists: dict[str, dict[str, Path]] = {}
     for folder in find_town_folders(content_dir):
-        files, found = _town_folder_files(folder, _display(root, folder))
+        files, found = _town_folder_files(folder, _display(root, folder), content_dir)
         problems += found
         if "town" in files:
             document, found = load_document(

@@ -11,6 +11,7 @@ invisible characters are problems, reported with line and column.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 from .problems import Problem, format_path
+from .slips import find_slips, split_lines
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 16
@@ -33,6 +35,19 @@ class Plain(str):
     __slots__ = ()
 
 
+class Unreadable:
+    """A value that a reported problem kept from being read (an alias, too deep a
+    nesting): the schema passes it by, so that one mistake is reported once."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNREADABLE"
+
+
+UNREADABLE = Unreadable()
+
+
 @dataclass
 class Parsed:
     """What one file held: plain data, the position of every value, and problems."""
@@ -42,6 +57,7 @@ class Parsed:
     key_positions: dict[Path_, Position] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     schema_line: str | None = None  # the ``$schema=`` target of the first comment lines
+    mended: set[int] = field(default_factory=set)  # lines blanked to read past a syntax error
 
     def position(self, path: Path_, *, key: bool = False) -> Position:
         """Where ``path``'s value (or with ``key``, its key) starts, else its nearest ancestor."""
@@ -121,28 +137,123 @@ def find_text_problems(text: str, source_name: str) -> list[Problem]:
 
 
 def parse_yaml(text: str, source_name: str, *, positions: bool = True) -> Parsed:
-    """Parse one YAML document strictly. Never raises on bad input."""
+    """Parse one YAML document strictly. Never raises on bad input.
+
+    Every problem of the file is reported in one run: bad characters and tab indents
+    are reported and blanked, common slips are reported and mended (see ``slips``),
+    and each syntax error is reported and its line blanked before parsing again, so
+    the rest of the file is still read. ``Parsed.mended`` says which lines were blanked.
+    """
     text = text.removeprefix("\ufeff")
     schema = _SCHEMA_LINE.search(text[:2000])
     parsed = Parsed(None, schema_line=schema.group(1) if schema else None)
     parsed.problems.extend(find_text_problems(text, source_name))
     if parsed.problems:
-        return parsed
-    try:
-        events = list(yaml.parse(text, Loader=yaml.CSafeLoader))
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        detail = f"{err.context + '，' if err.context else ''}{err.problem or ''}"
-        message = f"YAML 语法错误：{detail}（检查缩进、冒号后的空格和引号是否成对）"
-        parsed.problems.append(Problem(source_name, line, col, "yaml-syntax", "", message))
-        return parsed
-    except yaml.YAMLError as err:  # reader errors carry no mark
-        message = f"YAML 读取错误：{err}"
-        parsed.problems.append(Problem(source_name, 0, 0, "yaml-syntax", "", message))
-        return parsed
-    _Builder(events, source_name, parsed, positions).build()
+        text = _blank_bad_characters(text)
+    mended = find_slips(text, source_name)
+    parsed.problems.extend(mended.problems)
+    events = _parse_events(mended.text, source_name, parsed)
+    if events is not None:
+        _Builder(events, source_name, parsed, positions).build()
+    parsed.problems.sort()
     return parsed
+
+
+def _blank_bad_characters(text: str) -> str:
+    """``text`` without the characters ``find_text_problems`` reports, for reading on."""
+    text = _ANY_BAD_CHAR.sub(" ", text)
+    return _TAB_INDENT.sub(lambda m: m.group().replace("\t", ""), text)
+
+
+MAX_SYNTAX_ERRORS = 50
+
+
+def _parse_events(text: str, source_name: str, parsed: Parsed) -> list[yaml.Event] | None:
+    """libyaml's events for ``text``; each syntax error is reported and its line mended."""
+    lines: list[str] | None = None  # split only when there is something to mend
+    for _ in range(MAX_SYNTAX_ERRORS):
+        try:
+            source = text if lines is None else "".join(lines)
+            return list(yaml.parse(source, Loader=yaml.CSafeLoader))
+        except yaml.MarkedYAMLError as err:
+            lines = split_lines(text) if lines is None else lines
+            line, col, message, mend = _syntax_error(err, lines)
+            if any(p.line == line and p.column == col for p in parsed.problems):
+                return None  # mending did not help: stop rather than repeat ourselves
+            parsed.problems.append(Problem(source_name, line, col, "yaml-syntax", "", message))
+            blanked = mend(lines)
+            if blanked is None:
+                return None
+            if blanked:
+                parsed.mended.add(blanked)
+        except yaml.YAMLError as err:  # reader errors carry no mark
+            message = f"YAML 读取错误：{err}"
+            parsed.problems.append(Problem(source_name, 0, 0, "yaml-syntax", "", message))
+            return None
+    return None
+
+
+_PROBLEMS_ZH = {
+    "mapping values are not allowed": "这里不能出现“键: 值”（常见原因：缩进多了或少了，或值中含有“: ”却没加引号）",
+    "could not find expected ':'": "找不到键名后的冒号“: ”（常见原因：冒号写成了全角“：”或冒号后缺少空格）",
+    "did not find expected '-' indicator": "列表项应以“- ”开头，且与同一列表的其他项对齐",
+    "did not find expected key": "缩进不对：这一行与上一层的键没有对齐",
+    "found character that cannot start any token": "这个字符不能作为值的开头；请给整个值加引号",
+    "found unexpected end of stream": "文件提前结束",
+    "did not find expected node content": "缺少值",
+    "found undefined tag handle": "使用了未定义的标签",
+}
+
+
+def _syntax_error(
+    err: yaml.MarkedYAMLError, lines: list[str]
+) -> tuple[int, int, str, Callable[[list[str]], int | None]]:
+    """Where ``err`` really is, a Chinese message, and how to mend ``lines`` to read on."""
+    problem = err.problem or ""
+    context = err.context or ""
+    mark = err.problem_mark or err.context_mark
+    if "quoted scalar" in context and err.context_mark is not None:
+        mark = err.context_mark  # an unclosed quote: where it opens, not where the file ends
+        quote = lines[mark.line][mark.column] if mark.column < len(lines[mark.line]) else '"'
+        line, col = mark.line + 1, mark.column + 1
+        message = f"引号 {quote} 没有闭合：请在这一行的值末尾补上 {quote}"
+        return line, col, "YAML 语法错误：" + message, _close_quote(mark.line, quote)
+    if "simple key" in context and err.context_mark is not None:
+        mark = err.context_mark  # the line that lacks its colon, not the one after it
+    line, col = (mark.line + 1, mark.column + 1) if mark else (len(lines), 1)
+    detail = next((zh for en, zh in _PROBLEMS_ZH.items() if problem.startswith(en)), "")
+    detail = (
+        detail
+        or f"{context + '，' if context else ''}{problem}（检查缩进、冒号后的空格和引号是否成对）"
+    )
+    other = err.context_mark.line if err.context_mark else line - 1
+    return line, col, "YAML 语法错误：" + detail, _blank_line(line - 1, other)
+
+
+def _close_quote(index: int, quote: str) -> Callable[[list[str]], int | None]:
+    def mend(lines: list[str]) -> int | None:
+        body = lines[index].rstrip("\r\n")
+        lines[index] = body + quote + lines[index][len(body) :]
+        return 0
+
+    return mend
+
+
+def _blank_line(*indexes: int) -> Callable[[list[str]], int | None]:
+    """Blank the first of ``indexes`` that has text left and say which line (1-based)
+    that was; None when none has."""
+
+    def mend(lines: list[str]) -> int | None:
+        for index in indexes:
+            if not 0 <= index < len(lines):
+                continue
+            body = lines[index].rstrip("\r\n")
+            if body.strip():
+                lines[index] = lines[index][len(body) :]
+                return index + 1
+        return None
+
+    return mend
 
 
 def parse_mapping(raw: bytes, source_name: str) -> dict[str, Any] | None:
@@ -202,6 +313,7 @@ class _Builder:
             )
             return
         for extra in documents[1:]:
+            self.parsed.mended.add(_mark(extra)[0])  # what follows it is not read
             self.problem(
                 extra, "multiple-documents", (), "文件中有第二个 YAML 文档（---），请删除或拆分"
             )
@@ -212,13 +324,24 @@ class _Builder:
         event = self.events[self.index]
         self.index += 1
         if isinstance(event, yaml.AliasEvent):
-            self.problem(event, "anchor-alias", path, f"使用了别名 *{event.anchor}，请直接写出内容")
-            return None
+            self.problem(
+                event,
+                "anchor-alias",
+                path,
+                f"使用了别名 *{event.anchor}，请直接写出内容；如果这是以“*”开头的文字，"
+                f"请给整个值加引号",
+            )
+            return UNREADABLE
         if self.record:
             self.parsed.positions[path] = _mark(event)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            self.problem(event, "anchor-alias", path, f"使用了锚点 &{anchor}，请删除")
+            self.problem(
+                event,
+                "anchor-alias",
+                path,
+                f"使用了锚点 &{anchor}，请删除；如果这是以“&”开头的文字，请给整个值加引号",
+            )
         tag = getattr(event, "tag", None)
         if tag is not None:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
@@ -229,7 +352,7 @@ class _Builder:
                 self.problem(event, "too-deep", path, f"嵌套超过 {MAX_DEPTH} 层，请简化结构")
             if isinstance(event, yaml.CollectionStartEvent):
                 self.skip_collection()
-            return None
+            return UNREADABLE
         if isinstance(event, yaml.ScalarEvent):
             if event.style is None or event.style == "":
                 return None if event.value in _NULLS else Plain(event.value)

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .loader import Parsed, Path_, Plain
+from .loader import Parsed, Path_, Plain, Unreadable
 from .problems import Problem, format_path
 
 SCHEMA_NAMES = (
@@ -61,6 +61,7 @@ SUPPORTED_KEYWORDS = frozenset(
     }
 )
 _INTEGER = re.compile(r"^[-+]?[0-9]+$")
+MAX_INTEGER_DIGITS = 18  # every bound in the schemas is far smaller
 _BOOLEANS = {
     "true": True,
     "True": True,
@@ -131,6 +132,8 @@ class _Checker:
         self.problems.append(Problem(self.source, line, col, code, format_path(path), message))
 
     def check(self, node: Mapping[str, Any], value: Any, path: Path_) -> Any:
+        if isinstance(value, Unreadable):  # its problem is already reported
+            return value
         node = self.schemas.resolve(node)
         kind = node.get("type")
         if kind == "object":
@@ -163,11 +166,24 @@ class _Checker:
                 continue
             result[key] = self.check(properties[key], item, (*path, key))
         for key in node.get("required", ()):
-            if key not in value:
+            if key not in value and not self.maybe_mended(path):
                 title = self.schemas.resolve(properties[key]).get("title", "")
                 label = properties[key].get("title", title)
                 self.report(path, "missing-field", f"缺少必填字段 {key}（{label}）")
         return result
+
+    def maybe_mended(self, path: Path_) -> bool:
+        """Whether a line blanked to read past a syntax error may have held part of the
+        mapping at ``path`` (then a field it lacks may be on that line)."""
+        if not self.parsed.mended:
+            return False
+        size = len(path)
+        lines = [line for p, (line, _) in self.parsed.positions.items() if p[:size] == path]
+        lines += [line for p, (line, _) in self.parsed.key_positions.items() if p[:size] == path]
+        if not lines:
+            return True
+        first, last = min(lines), max(lines)
+        return any(first <= line <= last + 1 for line in self.parsed.mended)
 
     def check_array(self, node: Mapping[str, Any], value: Any, path: Path_) -> Any:
         if not isinstance(value, list):
@@ -215,8 +231,12 @@ class _Checker:
             if hint:
                 self.problems[-1] = _append(self.problems[-1], hint)
             return value
-        number = int(value)
         low, high = node.get("minimum"), node.get("maximum")
+        digits = value.lstrip("+-").lstrip("0")
+        if len(digits) > MAX_INTEGER_DIGITS:  # int() of thousands of digits is slow or refused
+            self.report(path, "out-of-range", f"数值有 {len(digits)} 位，超出范围 {low}–{high}")
+            return value
+        number = int(value)
         if (low is not None and number < low) or (high is not None and number > high):
             self.report(path, "out-of-range", f"数值 {number} 超出范围 {low}–{high}")
         return number

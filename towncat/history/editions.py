@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..content.files import find_town_folders, link_problem
 from ..content.loader import parse_mapping
 from .changes import LIST_KINDS, ItemDiff, TownVersion, build_version, diff_versions
 from .gitlog import BlobReader, GitError, Runner, read_tags, run_git
@@ -79,8 +80,9 @@ def read_tree(root: Path, sha: str, content_dir: str, run: Runner = run_git) -> 
     for entry in raw.split("\0"):
         if entry:
             meta, path = entry.split("\t", 1)
-            if meta.split()[1] == "blob":
-                tree[path] = meta.split()[2]
+            mode, kind, blob = meta.split()
+            if kind == "blob" and mode in ("100644", "100755"):  # no symbolic links
+                tree[path] = blob
     return tree
 
 
@@ -123,16 +125,15 @@ def _versions(files: Mapping[str, Mapping[str, Any]]) -> dict[str, TownVersion]:
 def versions_of(folder: Path, content_dir: str) -> dict[str, TownVersion]:
     """Every town of a content folder as a version, by NBS code (for edition diffs)."""
     """Every town of a content folder on disk, by NBS code."""
-    towns = folder / content_dir / "towns"
+    content = folder / content_dir
     files = {
         town_dir.name: {
-            kind: parse_mapping(
-                (town_dir / f"{kind}.yaml").read_bytes(), str(town_dir / f"{kind}.yaml")
-            )
+            kind: parse_mapping(path.read_bytes(), str(path))
             for kind in ("town", *LIST_KINDS)
-            if (town_dir / f"{kind}.yaml").is_file()
+            if (path := town_dir / f"{kind}.yaml").is_file()
+            and link_problem(path, content, "") is None
         }
-        for town_dir in (sorted(p for p in towns.iterdir() if p.is_dir()) if towns.is_dir() else [])
+        for town_dir in find_town_folders(content)
     }
     return _versions(files)
 
