@@ -238,8 +238,12 @@ def _check_dates(doc: Document) -> Iterator[Problem]:
                 )
 
 
+#: The field of each list's items that names an office of the town's institutions.yaml.
+OFFICE_FIELDS = {"powers": "handling_office", "duties": "lead_office"}
+
+
 def _check_office_refs(doc: Document, offices: Document | None) -> Iterator[Problem]:
-    field = {"powers": "handling_office", "duties": "lead_office"}.get(doc.kind)
+    field = OFFICE_FIELDS.get(doc.kind)
     if field is None:
         return
     known = {o["id"] for o in _items(offices)} if offices else set()
