@@ -127,10 +127,17 @@ class _Fields:
         return self.cache[offices]
 
     def object_fields(
-        self, node: Mapping[str, Any], path: tuple[str, ...], offices: tuple[tuple[str, str], ...]
+        self,
+        node: Mapping[str, Any],
+        path: tuple[str, ...],
+        offices: tuple[tuple[str, str], ...],
+        optional: bool = False,
     ) -> list[dict[str, Any]]:
+        """The fields of an object. Inside an ``optional`` object nothing is required:
+        Decap would demand an optional, empty object's required fields (``check`` still
+        reports a present object that lacks them)."""
         node = self.schemas.resolve(node)
-        required = set(node.get("required", ()))
+        required = set(node.get("required", ())) if not optional else set()
         return [
             self.field(name, child, (*path, name), name in required, offices)
             for name, child in node.get("properties", {}).items()
@@ -150,15 +157,19 @@ class _Fields:
         spec: dict[str, Any] = {"name": name, "label": title, "required": required}
         if hint:
             spec["hint"] = hint
-        spec.update(self.widget(node, path, offices))
+        spec.update(self.widget(node, path, offices, optional=not required))
         return spec
 
     def widget(
-        self, node: Mapping[str, Any], path: tuple[str, ...], offices: tuple[tuple[str, str], ...]
+        self,
+        node: Mapping[str, Any],
+        path: tuple[str, ...],
+        offices: tuple[tuple[str, str], ...],
+        optional: bool = False,
     ) -> dict[str, Any]:
         kind = node.get("type")
         if kind == "object":
-            fields = self.object_fields(node, path, offices)
+            fields = self.object_fields(node, path, offices, optional)
             return {"widget": "object", "collapsed": True, "fields": fields}
         if kind == "array":
             return self.list_widget(node, path, offices)

@@ -1,0 +1,207 @@
+"""The editing form (Decap CMS, ``site/admin/``) in a real Chromium, saving through
+Decap's own local git backend (``decap-server`` with ``MODE=git``) into a test repository.
+
+The test builds a small project with ``[admin] enabled = true``, serves ``site/``, starts
+``decap-server`` on the test repository, opens the form, changes one power's name and
+publishes. The new commit must pass ``python build.py check`` and change exactly that
+line. No request may leave 127.0.0.1: the page loads nothing from another site.
+
+Needs Node.js and ``npm ci`` in ``admin/`` (``decap-cms``, ``yaml``, ``decap-server``);
+without them the test is skipped, or fails under ``TOWNCAT_REQUIRE_BROWSER=1`` (CI).
+``TOWNCAT_UPDATE_SCREENSHOTS=1`` copies the form's screenshot to ``docs/images/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import REPO, browser_unavailable
+from towncat_conftest import make_project
+
+pytestmark = pytest.mark.browser
+
+ADMIN = REPO / "admin"
+DECAP_SERVER = ADMIN / "node_modules/decap-server/dist/index.js"
+SCREENSHOT = REPO / "docs/images/admin-form.png"
+EMAIL = "editor@example.org"
+OLD_NAME = "对擅自占用城市绿化用地的行政处罚"
+NEW_NAME = "对擅自占用城市绿地的行政处罚"
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=repo, env=_git_env(), capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+    return done.stdout
+
+
+def _git_env() -> dict[str, str]:
+    return {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_AUTHOR_NAME": "张编辑", "GIT_COMMITTER_NAME": "张编辑",
+            "GIT_AUTHOR_EMAIL": EMAIL, "GIT_COMMITTER_EMAIL": EMAIL}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def decap_server(repo: Path, port: int, log: Path) -> Iterator[None]:
+    """``decap-server`` in git mode on ``repo``: every save is a commit on its branch."""
+    node = shutil.which("node")
+    if node is None or not DECAP_SERVER.is_file() or not (ADMIN / "node_modules/decap-cms").is_dir():
+        browser_unavailable("the editing form's npm packages are not installed "
+                            "(Node.js and `npm ci` in admin/)")
+    env = {**_git_env(), "MODE": "git", "GIT_REPO_DIRECTORY": str(repo), "PORT": str(port),
+           "BIND_HOST": "127.0.0.1", "LOG_LEVEL": "info"}
+    with log.open("wb") as out:
+        process = subprocess.Popen([node, str(DECAP_SERVER)], cwd=repo, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+                    break
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("decap-server did not start:\n" + log.read_text(errors="replace"))
+                time.sleep(0.1)
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def make_repo(tmp: Path, port: int) -> Path:
+    """The minimal project as a git repository whose site has the editing form."""
+    config = f"""\
+template_dir = "{REPO / 'templates'}"
+static_dir = "{REPO / 'static'}"
+output_dir = "{tmp / 'site'}"
+cache_dir = "{tmp / 'cache'}"
+
+[admin]
+enabled = true
+backend = "github"
+repo = "example/catalogue"
+branch = "main"
+local_backend = true
+local_backend_url = "http://127.0.0.1:{port}/api/v1"
+source_dir = "{ADMIN}"
+"""
+    repo = make_project(tmp / "repo", config=config)
+    git(repo, "-c", "init.defaultBranch=main", "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "-c", "commit.gpgsign=false", "commit", "-qm", "初始内容")
+    return repo
+
+
+def test_the_form_commits_one_changed_field_that_passes_check(
+    tmp_path: Path, browser: Any
+) -> None:
+    from towncat.cli import main
+
+    port = free_port()
+    repo = make_repo(tmp_path, port)
+    assert main(["--root", str(repo), "build", "--no-search"]) == 0
+    site = tmp_path / "site"
+    assert (site / "admin/index.html").is_file()
+    before = git(repo, "rev-parse", "HEAD").strip()
+    outside: list[str] = []
+    with serve(site) as origin, decap_server(repo, port, tmp_path / "decap-server.log"):
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        context.route("**/*", lambda route: _only_local(route, outside))
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda err: errors.append(str(err)))
+        page.goto(origin + "admin/")
+        page.get_by_role("button", name="登录").click()
+        page.goto(origin + "admin/#/collections/town-alpha/entries/powers")
+        item = page.get_by_text(f"cf-0001 {OLD_NAME}").locator("xpath=..")
+        item.locator("button").first.click()  # unfold the item
+        name = page.get_by_label("事项名称", exact=True)
+        assert name.input_value() == OLD_NAME
+        name.fill(NEW_NAME)
+        name.evaluate("e => e.parentElement.scrollIntoView({block: 'start'})")
+        _screenshot(page, tmp_path / "admin-form.png")
+        page.get_by_role("button", name="发布").click()
+        page.get_by_text("立即发布").click()
+        after = _wait_for_commit(repo, before)
+        context.close()
+    assert errors == [], errors
+    assert outside == [], f"the form asked another site for: {outside}"
+    changed = git(repo, "diff", "--name-only", before, after).split()
+    assert changed == ["content/towns/alpha/powers.yaml"]
+    diff = git(repo, "diff", "-U0", before, after).splitlines()
+    assert [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")] == [
+        f"-    name: {OLD_NAME}",
+        f"+    name: {NEW_NAME}",
+    ]
+    assert git(repo, "status", "--porcelain") == ""
+    assert main(["--root", str(repo), "check"]) == 0
+
+
+def _wait_for_commit(repo: Path, before: str) -> str:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        head = git(repo, "rev-parse", "HEAD").strip()
+        if head != before:
+            return head
+        time.sleep(0.2)
+    pytest.fail("publishing made no commit in the test repository")
+
+
+def _screenshot(page: Any, path: Path) -> None:
+    """The form with the edited field, for the editor guide (copied with
+    TOWNCAT_UPDATE_SCREENSHOTS=1)."""
+    page.screenshot(path=str(path))
+    if os.environ.get("TOWNCAT_UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, SCREENSHOT)
+
+
+def _only_local(route: Any, outside: list[str]) -> None:
+    host = urlsplit(route.request.url).hostname
+    if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+        route.continue_()
+    else:
+        outside.append(route.request.url)
+        route.abort()
