@@ -155,8 +155,10 @@ function schemaName(data) {
 export const yamlFormat = {
   fromFile(content) {
     const data = parse(content).toJS() ?? {};
-    originals.unshift({ text: content, data });
-    originals.splice(KEEP);
+    if (content.trim() !== '') {  // an empty file is a new one: written with its schema line
+      originals.unshift({ text: content, data });
+      originals.splice(KEEP);
+    }
     return data;
   },
 

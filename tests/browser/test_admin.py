@@ -42,16 +42,23 @@ NEW_NAME = "对擅自占用城市绿地的行政处罚"
 
 
 def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, env=_git_env(), capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        ["git", *args], cwd=repo, env=_git_env(), capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
     return done.stdout
 
 
 def _git_env() -> dict[str, str]:
-    return {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
-            "GIT_AUTHOR_NAME": "张编辑", "GIT_COMMITTER_NAME": "张编辑",
-            "GIT_AUTHOR_EMAIL": EMAIL, "GIT_COMMITTER_EMAIL": EMAIL}
+    return {
+        **os.environ,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_AUTHOR_NAME": "张编辑",
+        "GIT_COMMITTER_NAME": "张编辑",
+        "GIT_AUTHOR_EMAIL": EMAIL,
+        "GIT_COMMITTER_EMAIL": EMAIL,
+    }
 
 
 def free_port() -> int:
@@ -83,18 +90,33 @@ def serve(folder: Path) -> Iterator[str]:
 def decap_server(repo: Path, port: int, log: Path) -> Iterator[None]:
     """``decap-server`` in git mode on ``repo``: every save is a commit on its branch."""
     node = shutil.which("node")
-    if node is None or not DECAP_SERVER.is_file() or not (ADMIN / "node_modules/decap-cms").is_dir():
-        browser_unavailable("the editing form's npm packages are not installed "
-                            "(Node.js and `npm ci` in admin/)")
-    env = {**_git_env(), "MODE": "git", "GIT_REPO_DIRECTORY": str(repo), "PORT": str(port),
-           "BIND_HOST": "127.0.0.1", "LOG_LEVEL": "info"}
+    if (
+        node is None
+        or not DECAP_SERVER.is_file()
+        or not (ADMIN / "node_modules/decap-cms").is_dir()
+    ):
+        browser_unavailable(
+            "the editing form's npm packages are not installed (Node.js and `npm ci` in admin/)"
+        )
+    env = {
+        **_git_env(),
+        "MODE": "git",
+        "GIT_REPO_DIRECTORY": str(repo),
+        "PORT": str(port),
+        "BIND_HOST": "127.0.0.1",
+        "LOG_LEVEL": "info",
+    }
     with log.open("wb") as out:
-        process = subprocess.Popen([node, str(DECAP_SERVER)], cwd=repo, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [node, str(DECAP_SERVER)], cwd=repo, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
         try:
             deadline = time.monotonic() + 20
             while True:
-                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+                with (
+                    contextlib.suppress(OSError),
+                    socket.create_connection(("127.0.0.1", port), 0.2),
+                ):
                     break
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail("decap-server did not start:\n" + log.read_text(errors="replace"))
@@ -112,10 +134,10 @@ def decap_server(repo: Path, port: int, log: Path) -> Iterator[None]:
 def make_repo(tmp: Path, port: int) -> Path:
     """The minimal project as a git repository whose site has the editing form."""
     config = f"""\
-template_dir = "{REPO / 'templates'}"
-static_dir = "{REPO / 'static'}"
-output_dir = "{tmp / 'site'}"
-cache_dir = "{tmp / 'cache'}"
+template_dir = "{REPO / "templates"}"
+static_dir = "{REPO / "static"}"
+output_dir = "{tmp / "site"}"
+cache_dir = "{tmp / "cache"}"
 
 [admin]
 enabled = true
@@ -133,9 +155,7 @@ source_dir = "{ADMIN}"
     return repo
 
 
-def test_the_form_commits_one_changed_field_that_passes_check(
-    tmp_path: Path, browser: Any
-) -> None:
+def test_the_form_commits_one_changed_field_that_passes_check(tmp_path: Path, browser: Any) -> None:
     from towncat.cli import main
 
     port = free_port()

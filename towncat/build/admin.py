@@ -25,16 +25,25 @@ def admin_source(root: Path, config: Config) -> Path:
     return root / config.admin.source_dir
 
 
+def check_installed(root: Path, config: Config) -> None:
+    """Raise ``ConfigError`` when the form is enabled but its npm packages are missing:
+    before anything is built, so the message comes at once."""
+    if not config.admin.enabled:
+        return
+    source = admin_source(root, config)
+    for path in (source / DECAP_DIST / "decap-cms.js", source / YAML_DIST / "index.js"):
+        if not path.is_file():
+            raise ConfigError(
+                f"[admin] 已启用，但没有安装编辑表单所需的 npm 包（{path} 不存在）："
+                f"请在 {source} 中运行 npm ci，或在 towncat.toml 中设 [admin] enabled = false"
+            )
+
+
 def read_bundle(source: Path) -> dict[str, bytes]:
     """Decap's script with the chunks and WebAssembly it loads on demand (no source maps),
     the ``yaml`` package's browser modules, and towncat's scripts; relative to ``admin/``."""
     decap = source / DECAP_DIST
     main = decap / "decap-cms.js"
-    if not main.is_file() or not (source / YAML_DIST / "index.js").is_file():
-        raise ConfigError(
-            f"[admin] 已启用，但没有安装编辑表单所需的 npm 包（{main} 不存在）："
-            f"请在 {source} 中运行 npm ci，或在 towncat.toml 中设 [admin] enabled = false"
-        )
     files = {p.name: p.read_bytes() for p in sorted(decap.glob("*.decap-cms.js"))}
     files.update({p.name: p.read_bytes() for p in sorted(decap.glob("*.wasm"))})
     files["decap-cms.js"] = main.read_bytes()
@@ -50,6 +59,7 @@ def admin_files(root: Path, config: Config, overview: Overview) -> dict[str, byt
     """Every file of ``site/admin/`` as {output path: bytes}; empty when the form is off."""
     if not config.admin.enabled:
         return {}
+    check_installed(root, config)
     bundle = read_bundle(admin_source(root, config))
     settings = admin_config(load_schemas(root / config.schema_dir), overview, config)
     files = {ADMIN_DIR + name: data for name, data in bundle.items()}

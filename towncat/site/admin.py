@@ -31,9 +31,7 @@ _LONG_TEXT = 200  # strings allowed to be longer than this get a text area
 _API_ROOTS = {"github": "https://api.github.com"}
 
 
-def admin_config(
-    schemas: SchemaSet, overview: Overview, config: Config
-) -> dict[str, Any]:
+def admin_config(schemas: SchemaSet, overview: Overview, config: Config) -> dict[str, Any]:
     """Decap's configuration as plain data (the YAML file is its dump)."""
     admin = config.admin
     towns = [(t.slug, t.name) for t in overview.towns]
@@ -195,7 +193,7 @@ class _Fields:
             names = [f["name"] for f in spec["fields"]]
             shown = [n for n in ("id", "name", "title", "law", "article") if n in names][:2]
             if shown:
-                spec["summary"] = " ".join("{{fields.%s}}" % n for n in shown)
+                spec["summary"] = " ".join("{{fields." + n + "}}" for n in shown)
         else:
             spec["field"] = {"name": "item", "label": "一项", **self.widget(item, path, offices)}
         return spec
@@ -233,10 +231,10 @@ def _town_options(towns: list[tuple[str, str]]) -> list[dict[str, str]]:
 
 def render_admin_config(data: Mapping[str, Any]) -> bytes:
     """``config.yml``: fields shared by several towns are written once, as YAML anchors."""
-    text = yaml.dump(
-        data, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False, width=1000
-    )
-    return ("# 由 towncat 根据 schemas/ 生成，请勿手改（towncat.toml 的 [admin]）\n" + text).encode()
+    text = yaml.dump(data, Dumper=yaml.SafeDumper, allow_unicode=True, sort_keys=False, width=1000)
+    return (
+        "# 由 towncat 根据 schemas/ 生成，请勿手改（towncat.toml 的 [admin]）\n" + text
+    ).encode()
 
 
 def connect_origins(admin: AdminConfig) -> list[str]:
