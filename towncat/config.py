@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 CONFIG_NAME = "towncat.toml"
-ADMIN_BACKENDS = ("github", "gitea", "git-gateway")
+ADMIN_BACKENDS = ("github", "gitea", "forgejo", "git-gateway")
 
 
 class ConfigError(Exception):
@@ -21,7 +21,7 @@ class AdminConfig:
     """The optional editing form (``[admin]`` in ``towncat.toml``): Decap CMS in ``site/admin/``."""
 
     enabled: bool = False
-    backend: str = "github"  # github | gitea | git-gateway
+    backend: str = "github"  # github | gitea | forgejo | git-gateway
     repo: str = ""  # "owner/name" on the git host
     branch: str = "main"
     base_url: str = ""  # the OAuth endpoint's origin (Decap's backend.base_url)
@@ -80,6 +80,15 @@ def parse_admin(value: Any, source: str) -> AdminConfig:
         raise ConfigError(f"{source}: admin.backend 应为 " + "、".join(ADMIN_BACKENDS))
     if admin.enabled and admin.backend != "git-gateway" and "/" not in admin.repo.strip("/"):
         raise ConfigError(f"{source}: 启用 admin 时 admin.repo 应为“所有者/仓库名”")
+    if admin.enabled and admin.backend == "forgejo" and not admin.api_root:
+        raise ConfigError(
+            f"{source}: admin.backend = forgejo 需要 admin.api_root（https://主机/api/v1）"
+        )
+    if admin.editorial_workflow and admin.backend == "gitea":
+        raise ConfigError(
+            f"{source}: Decap 的 gitea 后端不支持 editorial_workflow（审核流程）；"
+            "Forgejo 请用 backend = forgejo，或关闭 editorial_workflow"
+        )
     for key in ("base_url", "api_root", "local_backend_url"):
         url = getattr(admin, key)
         if url and urlsplit(url).scheme not in ("http", "https"):

@@ -172,6 +172,10 @@ def test_the_form_commits_one_changed_field_that_passes_check(tmp_path: Path, br
         page.set_default_timeout(20_000)
         errors: list[str] = []
         page.on("pageerror", lambda err: errors.append(str(err)))
+        page.on(
+            "console",
+            lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+        )
         page.goto(origin + "admin/")
         page.get_by_role("button", name="登录").click()
         page.goto(origin + "admin/#/collections/town-alpha/entries/powers")

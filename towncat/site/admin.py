@@ -258,7 +258,7 @@ def render_admin_page(config: Config) -> bytes:
     connect = " ".join(["'self'", *connect_origins(config.admin)])
     policy = (
         "default-src 'self'; "
-        "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; "
+        "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; "  # Decap compiles its config schema (ajv)
         "style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data: blob:; "
         "font-src 'self' data:; "
