@@ -134,7 +134,10 @@ def test_one_collection_per_town_with_one_file_per_list(generated: dict[str, Any
         "name": "github",
         "branch": "main",
         "repo": "zibo/catalogue",
-        "commit_messages": {"update": "编辑表单：修改 {{path}}"},
+        "commit_messages": {
+            "create": "编辑表单：新建 {{path}}",
+            "update": "编辑表单：修改 {{path}}",
+        },
     }
     assert "local_backend" not in generated and "publish_mode" not in generated
 
@@ -431,3 +434,29 @@ def test_a_new_file_gets_its_schema_line(tmp_path: Path) -> None:
     assert result["text"].startswith(
         "# yaml-language-server: $schema=../../../schemas/powers.schema.json\n"
     )
+
+
+def test_an_incremental_build_offers_a_new_office_in_the_form(tmp_path: Path) -> None:
+    source = _fake_source(tmp_path / "admin-src")
+    root = make_project(
+        tmp_path / "proj", config=site_config(ENABLED + f'source_dir = "{source}"\n')
+    )
+    assert main(["--root", str(root), "build", "--no-search"], out=io.StringIO()) == 0
+    offices = root / "content/towns/alpha/institutions.yaml"
+    offices.write_text(
+        offices.read_text(encoding="utf-8")
+        + "  - id: new-office\n    name: 新设办公室\n    kind: 其他\n    functions: [负责新工作]\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    assert main(["--root", str(root), "build", "--no-search"], out=out) == 0
+    assert "沿用上次结果" in out.getvalue()  # beta was reused, with its summary from the manifest
+    config = yaml.safe_load((root / "site/admin/config.yml").read_text(encoding="utf-8"))
+    powers = _field(_file(config, "alpha", "powers")["fields"], "powers")["fields"]
+    assert {"label": "新设办公室（new-office）", "value": "new-office"} in _field(
+        powers, "handling_office"
+    )["options"]
+    shutil.rmtree(root / ".towncat-cache")
+    incremental = (root / "site/admin/config.yml").read_bytes()
+    assert main(["--root", str(root), "build", "--no-search"], out=io.StringIO()) == 0
+    assert (root / "site/admin/config.yml").read_bytes() == incremental

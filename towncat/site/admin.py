@@ -65,7 +65,10 @@ def _backend(admin: AdminConfig) -> dict[str, Any]:
     for key in ("base_url", "auth_endpoint", "api_root", "app_id"):
         if getattr(admin, key):
             backend[key] = getattr(admin, key)
-    backend["commit_messages"] = {"update": "编辑表单：修改 {{path}}"}
+    backend["commit_messages"] = {
+        "create": "编辑表单：新建 {{path}}",
+        "update": "编辑表单：修改 {{path}}",
+    }
     return backend
 
 
@@ -176,7 +179,7 @@ class _Fields:
             spec.update({k: node[k] for k in ("minimum", "maximum") if k in node})
             return {_DECAP_NAMES.get(k, k): v for k, v in spec.items()}
         if kind == "boolean":
-            return {"widget": "boolean", "default": False}
+            return {"widget": "boolean"}
         return self.string_widget(node, path, offices)
 
     def list_widget(
