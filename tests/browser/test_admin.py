@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from conftest import REPO, browser_unavailable
 from towncat_conftest import make_project
 
@@ -37,8 +38,6 @@ ADMIN = REPO / "admin"
 DECAP_SERVER = ADMIN / "node_modules/decap-server/dist/index.js"
 SCREENSHOT = REPO / "docs/images/admin-form.png"
 EMAIL = "editor@example.org"
-OLD_NAME = "对擅自占用城市绿化用地的行政处罚"
-NEW_NAME = "对擅自占用城市绿地的行政处罚"
 
 
 def git(repo: Path, *args: str) -> str:
@@ -131,8 +130,9 @@ def decap_server(repo: Path, port: int, log: Path) -> Iterator[None]:
                 process.wait()
 
 
-def make_repo(tmp: Path, port: int) -> Path:
-    """The minimal project as a git repository whose site has the editing form."""
+def make_repo(tmp: Path, port: int, content: str) -> Path:
+    """A git repository whose site has the editing form: the minimal project, or the
+    shipped content (88 towns, 106 powers in maqiao's list)."""
     config = f"""\
 template_dir = "{REPO / "templates"}"
 static_dir = "{REPO / "static"}"
@@ -149,17 +149,32 @@ local_backend_url = "http://127.0.0.1:{port}/api/v1"
 source_dir = "{ADMIN}"
 """
     repo = make_project(tmp / "repo", config=config)
+    if content == "shipped":
+        shutil.rmtree(repo / "content")
+        shutil.copytree(REPO / "content", repo / "content")
     git(repo, "-c", "init.defaultBranch=main", "init", "-q")
     git(repo, "add", ".")
     git(repo, "-c", "commit.gpgsign=false", "commit", "-qm", "初始内容")
     return repo
 
 
-def test_the_form_commits_one_changed_field_that_passes_check(tmp_path: Path, browser: Any) -> None:
+#: (content tree, town, index of the power to edit, its new name)
+CASES = [
+    ("minimal", "alpha", 0, "对擅自占用城市绿地的行政处罚"),
+    ("shipped", "maqiao", 2, "对生产经营单位未按照规定对从业人员进行安全生产教育和培训的行政处罚"),
+]
+
+
+@pytest.mark.parametrize(("content", "town", "index", "new_name"), CASES, ids=[c[0] for c in CASES])
+def test_the_form_commits_one_changed_field_that_passes_check(
+    tmp_path: Path, browser: Any, content: str, town: str, index: int, new_name: str
+) -> None:
     from towncat.cli import main
 
     port = free_port()
-    repo = make_repo(tmp_path, port)
+    repo = make_repo(tmp_path, port, content)
+    path = f"content/towns/{town}/powers.yaml"
+    power = yaml.safe_load((repo / path).read_text(encoding="utf-8"))["powers"][index]
     assert main(["--root", str(repo), "build", "--no-search"]) == 0
     site = tmp_path / "site"
     assert (site / "admin/index.html").is_file()
@@ -178,26 +193,26 @@ def test_the_form_commits_one_changed_field_that_passes_check(tmp_path: Path, br
         )
         page.goto(origin + "admin/")
         page.get_by_role("button", name="登录").click()
-        page.goto(origin + "admin/#/collections/town-alpha/entries/powers")
-        item = page.get_by_text(f"cf-0001 {OLD_NAME}").locator("xpath=..")
+        page.goto(origin + f"admin/#/collections/town-{town}/entries/powers")
+        item = page.get_by_text(f"{power['id']} {power['name']}", exact=True).locator("xpath=..")
         item.locator("button").first.click()  # unfold the item
-        name = page.get_by_label("事项名称", exact=True)
-        assert name.input_value() == OLD_NAME
-        name.fill(NEW_NAME)
+        # a handle: the item's label (found by its text) changes as the name is typed
+        name = item.get_by_label("事项名称", exact=True).element_handle()
+        assert name.input_value() == power["name"]
+        name.fill(new_name)
         name.evaluate("e => e.parentElement.scrollIntoView({block: 'start'})")
-        _screenshot(page, tmp_path / "admin-form.png")
+        _screenshot(page, tmp_path / "admin-form.png", content == "shipped")
         page.get_by_role("button", name="发布").click()
         page.get_by_text("立即发布").click()
         after = _wait_for_commit(repo, before)
         context.close()
     assert errors == [], errors
     assert outside == [], f"the form asked another site for: {outside}"
-    changed = git(repo, "diff", "--name-only", before, after).split()
-    assert changed == ["content/towns/alpha/powers.yaml"]
+    assert git(repo, "diff", "--name-only", before, after).split() == [path]
     diff = git(repo, "diff", "-U0", before, after).splitlines()
     assert [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")] == [
-        f"-    name: {OLD_NAME}",
-        f"+    name: {NEW_NAME}",
+        f"-    name: {power['name']}",
+        f"+    name: {new_name}",
     ]
     assert git(repo, "status", "--porcelain") == ""
     assert main(["--root", str(repo), "check"]) == 0
@@ -213,11 +228,11 @@ def _wait_for_commit(repo: Path, before: str) -> str:
     pytest.fail("publishing made no commit in the test repository")
 
 
-def _screenshot(page: Any, path: Path) -> None:
-    """The form with the edited field, for the editor guide (copied with
-    TOWNCAT_UPDATE_SCREENSHOTS=1)."""
+def _screenshot(page: Any, path: Path, for_the_guide: bool) -> None:
+    """The form with the edited field; the editor guide's (copied with
+    TOWNCAT_UPDATE_SCREENSHOTS=1) shows the shipped content."""
     page.screenshot(path=str(path))
-    if os.environ.get("TOWNCAT_UPDATE_SCREENSHOTS") == "1":
+    if for_the_guide and os.environ.get("TOWNCAT_UPDATE_SCREENSHOTS") == "1":
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, SCREENSHOT)
 
