@@ -30,6 +30,10 @@ def check_installed(root: Path, config: Config) -> None:
     before anything is built, so the message comes at once."""
     if not config.admin.enabled:
         return
+    if Path(config.content_dir).is_absolute():
+        raise ConfigError(
+            "[admin] 已启用：content_dir 须是相对于仓库根目录的路径，表单按它提交文件"
+        )
     source = admin_source(root, config)
     for path in (source / DECAP_DIST / "decap-cms.js", source / YAML_DIST / "index.js"):
         if not path.is_file():

@@ -50,8 +50,7 @@ def admin_config(schemas: SchemaSet, overview: Overview, config: Config) -> dict
             "media_folder": "admin/uploads",  # required by Decap; no field uploads media
             "editor": {"preview": False},
             "collections": [
-                _town_collection(town, config.content_dir, shared, overview)
-                for town in overview.towns
+                _town_collection(town, config.content_dir, shared) for town in overview.towns
             ],
         }
     )
@@ -73,7 +72,7 @@ def _backend(admin: AdminConfig) -> dict[str, Any]:
 
 
 def _town_collection(
-    town: TownSummary, content_dir: str, shared: Mapping[str, _Fields], overview: Overview
+    town: TownSummary, content_dir: str, shared: Mapping[str, _Fields]
 ) -> dict[str, Any]:
     folder = f"{content_dir.strip('/')}/towns/{town.slug}"
     files = []
