@@ -460,3 +460,14 @@ def test_an_incremental_build_offers_a_new_office_in_the_form(tmp_path: Path) ->
     incremental = (root / "site/admin/config.yml").read_bytes()
     assert main(["--root", str(root), "build", "--no-search"], out=io.StringIO()) == 0
     assert (root / "site/admin/config.yml").read_bytes() == incremental
+
+
+def test_the_form_needs_a_content_dir_inside_the_repository(tmp_path: Path) -> None:
+    from towncat.build.admin import check_installed
+
+    config = Config(
+        content_dir=str(tmp_path / "content"), admin=AdminConfig(enabled=True, repo="a/b")
+    )
+    with pytest.raises(ConfigError, match="content_dir 须是相对于仓库根目录的路径"):
+        check_installed(tmp_path, config)
+    check_installed(tmp_path, Config(content_dir=str(tmp_path / "content")))  # off: no check
