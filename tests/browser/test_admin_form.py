@@ -130,7 +130,7 @@ def decap_server(repo: Path, port: int, log: Path) -> Iterator[None]:
                 process.wait()
 
 
-def make_repo(tmp: Path, port: int, content: str) -> Path:
+def make_repo(tmp: Path, port: int, content: str, workflow: bool = False) -> Path:
     """A git repository whose site has the editing form: the minimal project, or the
     shipped content (88 towns, 106 powers in maqiao's list)."""
     config = f"""\
@@ -147,6 +147,7 @@ branch = "main"
 local_backend = true
 local_backend_url = "http://127.0.0.1:{port}/api/v1"
 source_dir = "{ADMIN}"
+editorial_workflow = {"true" if workflow else "false"}
 """
     repo = make_project(tmp / "repo", config=config)
     if content == "shipped":
@@ -158,21 +159,38 @@ source_dir = "{ADMIN}"
     return repo
 
 
-#: (content tree, town, index of the power to edit, its new name)
+#: (content tree, editorial workflow, town, index of the power to edit, its new name)
 CASES = [
-    ("minimal", "alpha", 0, "对擅自占用城市绿地的行政处罚"),
-    ("shipped", "maqiao", 2, "对生产经营单位未按照规定对从业人员进行安全生产教育和培训的行政处罚"),
+    ("minimal", False, "alpha", 0, "对擅自占用城市绿地的行政处罚"),
+    (
+        "shipped",
+        False,
+        "maqiao",
+        2,
+        "对生产经营单位未按照规定对从业人员进行安全生产教育和培训的行政处罚",
+    ),
+    ("workflow", True, "alpha", 0, "对擅自占用城市绿地的行政处罚"),
 ]
 
 
-@pytest.mark.parametrize(("content", "town", "index", "new_name"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("content", "workflow", "town", "index", "new_name"), CASES, ids=[c[0] for c in CASES]
+)
 def test_the_form_commits_one_changed_field_that_passes_check(
-    tmp_path: Path, browser: Any, content: str, town: str, index: int, new_name: str
+    tmp_path: Path,
+    browser: Any,
+    content: str,
+    workflow: bool,
+    town: str,
+    index: int,
+    new_name: str,
 ) -> None:
+    """Without the editorial workflow, publishing commits to the branch; with it, saving
+    commits to a ``cms/…`` branch (a pull request on a git host) and publishing merges it."""
     from towncat.cli import main
 
     port = free_port()
-    repo = make_repo(tmp_path, port, content)
+    repo = make_repo(tmp_path, port, content, workflow)
     path = f"content/towns/{town}/powers.yaml"
     power = yaml.safe_load((repo / path).read_text(encoding="utf-8"))["powers"][index]
     assert main(["--root", str(repo), "build", "--no-search"]) == 0
@@ -184,9 +202,11 @@ def test_the_form_commits_one_changed_field_that_passes_check(
         context = browser.new_context(viewport={"width": 1100, "height": 900})
         context.route("**/*", lambda route: _only_local(route, outside))
         page = context.new_page()
-        page.set_default_timeout(20_000)
+        page.set_default_timeout(60_000)  # maqiao's 106 powers: a big form on a shared machine
         errors: list[str] = []
         page.on("pageerror", lambda err: errors.append(str(err)))
+        dialogs: list[str] = []  # publishing a draft asks for confirmation
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
         page.on(
             "console",
             lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
@@ -195,6 +215,7 @@ def test_the_form_commits_one_changed_field_that_passes_check(
         page.get_by_role("button", name="登录").click()
         page.goto(origin + f"admin/#/collections/town-{town}/entries/powers")
         item = page.get_by_text(f"{power['id']} {power['name']}", exact=True).locator("xpath=..")
+        item.wait_for()
         item.locator("button").first.click()  # unfold the item
         # a handle: the item's label (found by its text) changes as the name is typed
         name = item.get_by_label("事项名称", exact=True).element_handle()
@@ -202,11 +223,14 @@ def test_the_form_commits_one_changed_field_that_passes_check(
         name.fill(new_name)
         name.evaluate("e => e.parentElement.scrollIntoView({block: 'start'})")
         _screenshot(page, tmp_path / "admin-form.png", content == "shipped")
-        page.get_by_role("button", name="发布").click()
+        if workflow:
+            _save_for_review(page, repo, before, f"cms/town-{town}/powers")
+        page.get_by_role("button", name="发布", exact=True).click()
         page.get_by_text("立即发布").click()
-        after = _wait_for_commit(repo, before)
+        after = _wait_for_commit(repo, before, page, tmp_path / "failed.png")
         context.close()
     assert errors == [], errors
+    assert dialogs == (["你确定要发布此内容吗？"] if workflow else [])
     assert outside == [], f"the form asked another site for: {outside}"
     assert git(repo, "diff", "--name-only", before, after).split() == [path]
     diff = git(repo, "diff", "-U0", before, after).splitlines()
@@ -215,17 +239,43 @@ def test_the_form_commits_one_changed_field_that_passes_check(
         f"+    name: {new_name}",
     ]
     assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "branch", "--list", "cms/*") == ""  # a published draft's branch is gone
     assert main(["--root", str(repo), "check"]) == 0
 
 
-def _wait_for_commit(repo: Path, before: str) -> str:
+def _save_for_review(page: Any, repo: Path, main_before: str, branch: str) -> None:
+    """Save a draft: a commit on its own branch, the branch unchanged; then mark it ready."""
+    page.get_by_role("button", name="保存", exact=True).click()
+    page.get_by_text("内容已保存").wait_for()
     deadline = time.monotonic() + 20
+    while (
+        subprocess.run(
+            ["git", "rev-parse", "--verify", "-q", branch],
+            cwd=repo,
+            capture_output=True,
+            check=False,
+        ).returncode
+        != 0
+    ):
+        if time.monotonic() > deadline:
+            pytest.fail(f"saving a draft made no branch {branch}")
+        time.sleep(0.2)
+    assert git(repo, "rev-parse", "main").strip() == main_before
+    assert git(repo, "rev-list", "--count", f"main..{branch}").strip() == "1"
+    page.get_by_role("button", name="状态: 草稿").click()
+    page.get_by_role("menuitem", name="就绪").click()
+    page.get_by_text("状态: 就绪").wait_for()
+
+
+def _wait_for_commit(repo: Path, before: str, page: Any, shot: Path) -> str:
+    deadline = time.monotonic() + 60  # a shared, slow machine: React, Decap, git
     while time.monotonic() < deadline:
         head = git(repo, "rev-parse", "HEAD").strip()
         if head != before:
             return head
-        time.sleep(0.2)
-    pytest.fail("publishing made no commit in the test repository")
+        page.wait_for_timeout(200)
+    page.screenshot(path=str(shot))
+    pytest.fail(f"publishing made no commit in the test repository (the page: {shot})")
 
 
 def _screenshot(page: Any, path: Path, for_the_guide: bool) -> None:
