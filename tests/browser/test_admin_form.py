@@ -205,6 +205,14 @@ def test_the_form_commits_one_changed_field_that_passes_check(
         page.set_default_timeout(60_000)  # maqiao's 106 powers: a big form on a shared machine
         errors: list[str] = []
         page.on("pageerror", lambda err: errors.append(str(err)))
+        page.on(  # every file the page asks the site for (scripts, chunks, config) exists
+            "response",
+            lambda res: (
+                errors.append(f"{res.status} {res.url}")
+                if res.url.startswith(origin) and res.status >= 400
+                else None
+            ),
+        )
         dialogs: list[str] = []  # publishing a draft asks for confirmation
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
         page.on(
