@@ -85,9 +85,9 @@ def serve(folder: Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-@contextlib.contextmanager
-def decap_server(repo: Path, port: int, log: Path) -> Iterator[None]:
-    """``decap-server`` in git mode on ``repo``: every save is a commit on its branch."""
+def require_npm() -> str:
+    """Node.js, when ``npm ci`` has installed the form's packages in admin/; else skip
+    (or fail under TOWNCAT_REQUIRE_BROWSER=1)."""
     node = shutil.which("node")
     if (
         node is None
@@ -97,6 +97,13 @@ def decap_server(repo: Path, port: int, log: Path) -> Iterator[None]:
         browser_unavailable(
             "the editing form's npm packages are not installed (Node.js and `npm ci` in admin/)"
         )
+    return node
+
+
+@contextlib.contextmanager
+def decap_server(repo: Path, port: int, log: Path) -> Iterator[None]:
+    """``decap-server`` in git mode on ``repo``: every save is a commit on its branch."""
+    node = require_npm()
     env = {
         **_git_env(),
         "MODE": "git",
@@ -189,6 +196,7 @@ def test_the_form_commits_one_changed_field_that_passes_check(
     commits to a ``cms/…`` branch (a pull request on a git host) and publishing merges it."""
     from towncat.cli import main
 
+    require_npm()
     port = free_port()
     repo = make_repo(tmp_path, port, content, workflow)
     path = f"content/towns/{town}/powers.yaml"
