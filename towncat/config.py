@@ -10,10 +10,29 @@ from typing import Any
 from urllib.parse import urlsplit
 
 CONFIG_NAME = "towncat.toml"
+ADMIN_BACKENDS = ("github", "gitea", "forgejo", "git-gateway")
 
 
 class ConfigError(Exception):
     """A problem in the configuration file, worded for the person who edits it."""
+
+
+@dataclass(frozen=True)
+class AdminConfig:
+    """The optional editing form (``[admin]`` in ``towncat.toml``): Decap CMS in ``site/admin/``."""
+
+    enabled: bool = False
+    backend: str = "github"  # github | gitea | forgejo | git-gateway
+    repo: str = ""  # "owner/name" on the git host
+    branch: str = "main"
+    base_url: str = ""  # the OAuth endpoint's origin (Decap's backend.base_url)
+    auth_endpoint: str = ""  # its path, when not the backend's default
+    api_root: str = ""  # the host's API, e.g. https://git.example.org/api/v1 for Gitea
+    app_id: str = ""  # Gitea/Forgejo OAuth application id (PKCE)
+    editorial_workflow: bool = False  # saves open pull requests instead of committing
+    local_backend: bool = False  # use decap-server on this machine when opened on localhost
+    local_backend_url: str = "http://localhost:8081/api/v1"
+    source_dir: str = "admin"  # admin/package.json and its node_modules (npm ci)
 
 
 @dataclass(frozen=True)
@@ -31,6 +50,7 @@ class Config:
     edition_tags: str = "edition/*"  # git tags that mark published editions
     search_bundle_towns: int = 4  # towns per search index bundle (see search.py)
     publisher: str = "本站为非官方的公开信息整理，内容以各级政府公布的文件为准"
+    admin: AdminConfig = AdminConfig()  # [admin]: the editing form, off unless enabled
 
     @property
     def base_path(self) -> str:
@@ -46,21 +66,9 @@ def parse_config(text: str, source: str) -> Config:
         raise ConfigError(f"{source}: TOML 语法错误：{err}") from None
     except ValueError:  # an integer of thousands of digits
         raise ConfigError(f"{source}: 数值位数过多") from None
-    known = {f.name: f for f in fields(Config)}
-    for key, value in data.items():
-        if key not in known:
-            raise ConfigError(f"{source}: 未知的配置项 {key}；允许：" + "、".join(known))
-        if known[key].type in ("int", int):
-            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_INT:
-                raise ConfigError(f"{source}: 配置项 {key} 应为 1–{MAX_INT} 之间的整数")
-        elif not isinstance(value, str):
-            raise ConfigError(f"{source}: 配置项 {key} 应为文字")
-        elif _CONTROL.search(value):
-            raise ConfigError(f"{source}: 配置项 {key} 含有不可见的控制字符")
-        elif key in _FOLDERS and not _is_project_folder(value):
-            raise ConfigError(
-                f"{source}: 配置项 {key} 应为项目目录下的相对路径（不能以 / 开头，不能含 ..）"
-            )
+    if "admin" in data:
+        data["admin"] = parse_admin(data["admin"], source)
+    _check_values(Config, {k: v for k, v in data.items() if k != "admin"}, source, "")
     config = replace(Config(), **data)
     return with_base_url(config, config.base_url, source)
 
@@ -82,6 +90,55 @@ def _is_project_folder(value: str) -> bool:
         and ":" not in value
         and path.parts not in ((), (".",))
     )
+
+
+def parse_admin(value: Any, source: str) -> AdminConfig:
+    """The ``[admin]`` table, checked as strictly as the top level."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: admin 应为一个表（[admin]）")
+    _check_values(AdminConfig, value, source, "admin.")
+    admin = replace(AdminConfig(), **value)
+    if admin.backend not in ADMIN_BACKENDS:
+        raise ConfigError(f"{source}: admin.backend 应为 " + "、".join(ADMIN_BACKENDS))
+    if admin.enabled and admin.backend != "git-gateway" and "/" not in admin.repo.strip("/"):
+        raise ConfigError(f"{source}: 启用 admin 时 admin.repo 应为“所有者/仓库名”")
+    if admin.enabled and admin.backend == "forgejo" and not admin.api_root:
+        raise ConfigError(
+            f"{source}: admin.backend = forgejo 需要 admin.api_root（https://主机/api/v1）"
+        )
+    if admin.editorial_workflow and admin.backend == "gitea":
+        raise ConfigError(
+            f"{source}: Decap 的 gitea 后端不支持 editorial_workflow（审核流程）；"
+            "Forgejo 请用 backend = forgejo，或关闭 editorial_workflow"
+        )
+    for key in ("base_url", "api_root", "local_backend_url"):
+        url = getattr(admin, key)
+        if url and urlsplit(url).scheme not in ("http", "https"):
+            raise ConfigError(f"{source}: admin.{key} 应为 http:// 或 https:// 开头的网址")
+    return admin
+
+
+def _check_values(kind: type, data: dict[str, Any], source: str, prefix: str) -> None:
+    """Unknown keys and values of the wrong type are errors, worded for the editor."""
+    known = {f.name: f for f in fields(kind)}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(f"{source}: 未知的配置项 {prefix}{key}；允许：" + "、".join(known))
+        expected = known[key].type
+        if expected in ("int", int):
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_INT:
+                raise ConfigError(f"{source}: 配置项 {prefix}{key} 应为 1–{MAX_INT} 之间的整数")
+        elif expected in ("bool", bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{source}: 配置项 {prefix}{key} 应为 true 或 false")
+        elif not isinstance(value, str):
+            raise ConfigError(f"{source}: 配置项 {prefix}{key} 应为文字")
+        elif _CONTROL.search(value):
+            raise ConfigError(f"{source}: 配置项 {prefix}{key} 含有不可见的控制字符")
+        elif not prefix and key in _FOLDERS and not _is_project_folder(value):
+            raise ConfigError(
+                f"{source}: 配置项 {key} 应为项目目录下的相对路径（不能以 / 开头，不能含 ..）"
+            )
 
 
 def with_base_url(config: Config, base_url: str, source: str = "base_url") -> Config:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
+from .admin import admin_inputs
 
 MANIFEST_NAME = "build-manifest.json"
 PACKAGE = Path(__file__).parent.parent  # the whole towncat package
@@ -77,6 +78,8 @@ def input_key(root: Path, config: Config, flags: str) -> str:
     for name in (config.content_dir, config.template_dir, config.static_dir, config.schema_dir):
         digest.update(name.encode() + b"\0")
         _hash_tree(digest, root / name)
+    for path in admin_inputs(root, config):  # the editing form's scripts, when it is on
+        digest.update(path.read_bytes() if path.is_file() else b"missing")
     config_file = root / "towncat.toml"
     if config_file.is_file():
         digest.update(config_file.read_bytes())

@@ -31,6 +31,7 @@ from ..site.pages import build_pages, build_town_pages
 from ..site.render import make_environment, render_page, render_robots, render_sitemaps
 from ..site.timeline import commit_groups, feed_context, feed_url, slug_of_code, timeline_url
 from ..site.views import Labels, Page, build_labels
+from .admin import admin_files
 from .incremental import TownOutput, fingerprint
 from .write import Staging, link_files, write_file
 
@@ -121,6 +122,8 @@ def render_aggregates(
         for path, text in render_sitemaps(all_urls, job.config.base_url).items():
             staging.add(path, text.encode())
         staging.add("robots.txt", render_robots(job.config.base_url).encode())
+        for path, data in admin_files(job.root, job.config, job.overview).items():
+            staging.add(path, data)
     if searchable:
         staging.add(LEXICON_PATH, render_lexicon(job.overview))
     for path, data in read_assets(job.root / job.config.static_dir).items():

@@ -27,6 +27,7 @@ from ..site import urls
 from ..site.pages import editions_page
 from ..site.render import make_environment
 from ..site.views import build_labels
+from .admin import check_installed
 from .incremental import (
     Manifest,
     count_files,
@@ -187,6 +188,7 @@ def run_build(
 ) -> BuildResult:
     """Check and render one county at a time into a staging folder, then the pages that
     aggregate towns, the editions and the search index; swap it all in at once."""
+    check_installed(root, config)  # the editing form's npm packages, when it is enabled
     cache = root / config.cache_dir
     output = root / config.output_dir
     manifest = load_manifest(cache)

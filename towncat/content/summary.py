@@ -46,6 +46,7 @@ class TownSummary:
     staffing: tuple[tuple[str, int], ...]  # administrative, institutional, other
     matters: tuple[Matter, ...]
     vocabulary: tuple[str, ...] = ()  # names, keywords and office names: the words search knows
+    offices: tuple[tuple[str, str], ...] = ()  # (id, name) of each office, for the editing form
 
     @property
     def has_lists(self) -> bool:
@@ -105,6 +106,7 @@ def summarize_town(town: Town) -> TownSummary:
         tuple(sorted(staffing.items())),
         matters,
         vocabulary(town),
+        tuple((o.id, o.name) for o in offices),
     )
 
 
@@ -133,7 +135,7 @@ def summary_to_json(summary: TownSummary) -> dict[str, Any]:
 
 
 def summary_from_json(data: dict[str, Any]) -> TownSummary:
-    pairs = ("power_types", "duty_kinds", "institution_kinds", "staffing")
+    pairs = ("power_types", "duty_kinds", "institution_kinds", "staffing", "offices")
     fields: dict[str, Any] = {
         k: tuple(tuple(p) for p in data[k]) if k in pairs else data[k] for k in data
     }

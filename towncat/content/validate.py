@@ -313,8 +313,12 @@ def _offices_judgeable(doc: Document) -> bool:
     return isinstance(items, list) and len(list(_item_values(doc, "id"))) == len(items)
 
 
+#: The field of each list's items that names an office of the town's institutions.yaml.
+OFFICE_FIELDS = {"powers": "handling_office", "duties": "lead_office"}
+
+
 def _check_office_refs(doc: Document, offices: Document | None) -> Iterator[Problem]:
-    field = {"powers": "handling_office", "duties": "lead_office"}.get(doc.kind)
+    field = OFFICE_FIELDS.get(doc.kind)
     if field is None:
         return
     known = {office_id for _, office_id in _item_values(offices, "id")} if offices else set()
