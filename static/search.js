@@ -1,6 +1,8 @@
-// Search page: Pagefind's JS API over the bundles of each 区县 (towncat/search/bundles.py),
-// merged in the browser as searches need them; queries understood with query.js.
-// The page works without this script (the form degrades to browsing links).
+// Search page: queries understood with query.js, answered from the compact index
+// (towncat/search/compact.py: a few small files a query); Pagefind's bundles of each 区县
+// (towncat/search/bundles.py) only for the filters the compact index does not hold and
+// for the filter options. The page works without this script (the form degrades to
+// browsing links).
 import { MAX_QUERY, grams, prepareLexicon, suggestions, understand } from "./query.js";
 
 const app = document.querySelector("[data-search-app]");
@@ -67,7 +69,9 @@ async function start() {
   input.value = params.get("q") || "";
   if (countySelect) countySelect.value = params.get("区县") || "";
   // The filters are folded away (the answer comes first on a phone), open when one is set.
-  if (selects.some((s) => params.get(s.dataset.searchFilter))) form.querySelector("details").open = true;
+  const details = form.querySelector("details");
+  if (selects.some((s) => params.get(s.dataset.searchFilter))) details.open = true;
+  details.addEventListener("toggle", () => { if (details.open) refreshFilters(); });
 
   // Bundles are loaded when a search first needs them, and stay merged: a search within
   // one 区县 needs only that county's (a few of the hundreds a province has; every bundle
@@ -83,11 +87,11 @@ async function start() {
   function needed() {
     return countyBundles.get(countySelect && countySelect.value) || bundles;
   }
-  function load(wanted) {
+  function load(wanted, quiet = false) {
     loading = loading.catch(() => {}).then(async () => {
       const todo = wanted.filter((b) => !loaded.has(b));
       if (!todo.length) return;
-      status.textContent = "正在载入搜索……";
+      if (!quiet) status.textContent = "正在载入搜索……";
       try {
         if (!pagefind) {
           pagefind = await import(new URL(todo[0] + "pagefind.js", root).href);
@@ -121,7 +125,8 @@ async function start() {
   // The other filters offer the values of the bundles loaded so far, and the chosen value
   // even if none of them has it (that is what was searched). Asking Pagefind for them
   // loads every filter file of every bundle, so it is done after the results are shown.
-  function refreshFilters() {
+  async function refreshFilters() {
+    if (!pagefind) await load(needed(), true).catch((err) => console.warn(err));
     loading = loading.catch(() => {}).then(async () => {
       if (!pagefind || !filtersStale) return;
       filtersStale = false;
@@ -173,6 +178,147 @@ async function start() {
     }
     return lexicon;
   }
+
+
+  // The compact index (towncat/search/compact.py): per word, the records that have it
+  // (a character pair of a name or keyword, a character or a Latin/digit run of the
+  // text); per record one byte (withdrawn, length of its text); the result cards in
+  // small files. A query fetches the metadata once and then only its words' buckets
+  // and the cards it shows.
+  let compact = null;
+  function loadCompact() {
+    if (!compact) {
+      const base = new URL(app.dataset.compact, location.href);
+      compact = fetchJson(new URL("meta.json", base)).then((meta) => {
+        const bytes = Uint8Array.from(atob(meta.lengths), (c) => c.charCodeAt(0));
+        let sum = 0;
+        for (const b of bytes) sum += b & 127;
+        return { base, meta, bytes, average: Math.max(1, sum / Math.max(1, bytes.length)),
+                 buckets: new Map(), chunks: new Map() };
+      });
+      compact.catch(() => { compact = null; });
+    }
+    return compact;
+  }
+  async function fetchJson(url) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(url + ": " + response.status);
+    return response.json();
+  }
+  function cached(map, key, url) {
+    if (!map.has(key)) {
+      const promise = fetchJson(url);
+      map.set(key, promise);
+      promise.catch(() => map.delete(key));
+    }
+    return map.get(key);
+  }
+  function fnv(word) { // FNV-1a, 32 bits (compact.py bucket_of)
+    let h = 2166136261;
+    for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 16777619) >>> 0;
+    return h;
+  }
+  // The records that have every one of ``words``, as a bit set.
+  async function having(c, words) {
+    const n = c.meta.records;
+    const sets = await Promise.all(words.map(async (word) => {
+      const bucket = await cached(c.buckets, fnv(word) % c.meta.buckets,
+        new URL("b/" + (fnv(word) % c.meta.buckets) + ".json", c.base));
+      const value = bucket[word];
+      const bits = new Uint8Array((n + 7) >> 3);
+      if (typeof value === "string") {
+        const raw = atob(value);
+        for (let i = 0; i < raw.length; i++) bits[i] = raw.charCodeAt(i);
+      } else if (value) {
+        let at = 0;
+        for (const gap of value) { at += gap; bits[at >> 3] |= 1 << (at & 7); }
+      }
+      return bits;
+    }));
+    const out = sets[0];
+    for (const other of sets.slice(1)) for (let i = 0; i < out.length; i++) out[i] &= other[i];
+    return out;
+  }
+  function* members(bits, ranges) {
+    for (const [from, count] of ranges) {
+      for (let n = from; n < from + count; n++) if (bits[n >> 3] & (1 << (n & 7))) yield n;
+    }
+  }
+  const hexCode = (ch) => ch.codePointAt(0).toString(16).padStart(5, "0");
+  // A term's searches: its character pairs in names and keywords, and its characters
+  // anywhere at a third of the weight (as planned for Pagefind below); a term without
+  // two Chinese characters: its characters and Latin/digit runs anywhere.
+  function compactPlan(terms) {
+    const out = [];
+    terms.slice(0, MAX_TERMS).forEach((t, of) => {
+      const han = [...t.text].filter((ch) => /\p{Script=Han}/u.test(ch));
+      const chars = [...new Set(han)].map((ch) => "c" + hexCode(ch));
+      const pairs = grams(t.text);
+      if (pairs) {
+        out.push({ words: [...new Set(pairs.split(" "))], weight: t.weight, of,
+                   precise: [...t.text].length >= PRECISE });
+        out.push({ words: chars, weight: t.weight * BODY, of });
+        return;
+      }
+      const latin = (t.text.match(/[a-z0-9]{2,}/g) || []).map((w) => "a" + w);
+      if (chars.length || latin.length) out.push({ words: [...chars, ...latin], weight: t.weight, of });
+    });
+    return out;
+  }
+  // Pagefind's length normalisation (BM25, its defaults), relative within one search.
+  function lengthNorm(c, n) {
+    const ratio = (c.bytes[n] & 127) / c.average;
+    return 2.4 / (1 + 1.4 * (0.25 + 0.75 * ratio));
+  }
+  async function searchCompact(terms, filters) {
+    const c = await loadCompact();
+    const ranges = c.meta.towns.filter(([county, town]) =>
+      (!filters["区县"] || county === filters["区县"]) && (!filters["镇街"] || town === filters["镇街"]))
+      .map(([, , from, count]) => [from, count]);
+    const old = (n) => c.bytes[n] & 128;
+    if (!terms.length) {
+      const all = new Uint8Array((c.meta.records + 7) >> 3).fill(255);
+      const ids = [...members(all, ranges)].sort((a, b) => (old(a) - old(b)) || (a - b));
+      return { results: ids.map((n) => compactResult(c, n)), missed: [] };
+    }
+    const searches = compactPlan(terms);
+    const found = await Promise.all(searches.map((s) => having(c, s.words)));
+    const scores = new Map();
+    const precise = new Set();
+    const hits = searches.map(() => 0);
+    found.forEach((bits, i) => {
+      const ids = [...members(bits, ranges)];
+      hits[i] = ids.length;
+      const top = ids.reduce((max, n) => Math.max(max, lengthNorm(c, n)), 1e-9);
+      for (const n of ids) {
+        scores.set(n, (scores.get(n) || 0) + searches[i].weight * (0.5 + 0.5 * lengthNorm(c, n) / top));
+        if (searches[i].precise) precise.add(n);
+      }
+    });
+    const last = (n) => (old(n) && !precise.has(n) ? 1 : 0);
+    const ranked = [...scores.keys()].sort((a, b) =>
+      (last(a) - last(b)) || (scores.get(b) - scores.get(a)) || (a - b));
+    const missed = terms.slice(0, MAX_TERMS).filter((t, of) => searches.every((s, i) => s.of !== of || !hits[i]));
+    return { results: ranked.map((n) => compactResult(c, n)), missed };
+  }
+  // A result whose card is loaded when it is shown, in the form Pagefind's data() has.
+  function compactResult(c, n) {
+    return {
+      id: "r" + n,
+      async data() {
+        const chunk = Math.floor(n / c.meta.chunk);
+        const cards = await cached(c.chunks, chunk, new URL("c/" + chunk + ".json", c.base));
+        const [url, title, town, office, phone, status] = cards[n % c.meta.chunk];
+        const meta = { title, "镇街": town, "承办机构": office };
+        if (phone) meta["电话"] = phone;
+        if (status) meta["状态"] = status;
+        return { url: new URL(url, root).pathname, meta };
+      },
+    };
+  }
+  // The compact index holds the 区县 and 镇街 of every record; the other filters are
+  // Pagefind's.
+  const COMPACT_FILTERS = ["区县", "镇街"];
 
   // Pagefind searches for each meaningful term, all at once; a page's score is how much
   // of the query it covers: the sum over the searches it matches of their weight times
@@ -256,7 +402,8 @@ async function start() {
     help.replaceChildren();
     help.hidden = true;
     more.hidden = true;
-    const [lex] = await Promise.all([loadLexicon(), load(needed())]);
+    const viaCompact = Object.keys(filters).every((name) => COMPACT_FILTERS.includes(name));
+    const [lex] = await Promise.all([loadLexicon(), viaCompact ? loadCompact() : load(needed())]);
     if (mine !== generation) return;
     const understood = typed ? understand(typed, lex) : null;
     if (typed && !understood.clean) {
@@ -266,7 +413,8 @@ async function start() {
       showHelp(understood, [{ text: understood.clean }], lex, filters);
     } else if (understood || Object.keys(filters).length) {
       status.textContent = "正在搜索……";
-      const found = await searchAll(understood ? understood.terms : [], filters);
+      const terms = understood ? understood.terms : [];
+      const found = await (viaCompact ? searchCompact(terms, filters) : searchAll(terms, filters));
       if (mine !== generation) return;
       results = found.results;
       shown = 0;
@@ -279,7 +427,9 @@ async function start() {
     } else {
       status.textContent = "请输入要办的事，或选择筛选条件。";
     }
-    await refreshFilters();
+    // The other filters' options come from Pagefind (every bundle's filter files): asked
+    // for when the filters are unfolded, or after a search that used Pagefind.
+    if (!viaCompact || details.open) await refreshFilters();
   }
 
   // Nothing found: what matched nothing, words the site knows that look alike, and where

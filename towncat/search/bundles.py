@@ -29,9 +29,9 @@ from ..content.summary import Overview
 from .pagefind_files import PagefindFormatError, canonicalize_bundle
 
 CHARS_MARKER = "<!--search-chars-->"
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_TAG = re.compile(r"<[^>]+>")
-_IGNORED = re.compile(r"<(p|div|section)\b[^>]*\bdata-pagefind-ignore\b[^>]*>.*?</\1>", re.DOTALL)
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+TAG = re.compile(r"<[^>]+>")
+IGNORED = re.compile(r"<(p|div|section)\b[^>]*\bdata-pagefind-ignore\b[^>]*>.*?</\1>", re.DOTALL)
 BUNDLE_ROOT = "pagefind"
 
 
@@ -67,8 +67,8 @@ def plan_bundles(overview: Overview, towns_per_bundle: int) -> list[Bundle]:
 def distinct_chars(html: str) -> str:
     """The distinct Chinese characters of ``html``'s indexed text (elements marked
     ``data-pagefind-ignore`` left out), in code-point order."""
-    text = _TAG.sub(" ", _IGNORED.sub(" ", html))
-    return " ".join(sorted(set(_CJK.findall(text))))
+    text = TAG.sub(" ", IGNORED.sub(" ", html))
+    return " ".join(sorted(set(CJK.findall(text))))
 
 
 def add_search_chars(html: str) -> str:
