@@ -155,13 +155,25 @@ async function start() {
   let results = [];
   let shown = 0;
   let generation = 0; // bumped by every search; stale work checks it and gives up
+  let appending = Promise.resolve();
   async function showMore(mine = generation) {
     const page = results.slice(shown, shown + PAGE_SIZE);
     shown += page.length; // reserve this page now, so a second click takes the next one
-    const data = await Promise.all(page.map((r) => r.data()));
-    if (mine !== generation) return;
-    for (const d of data) list.append(resultNode(d));
-    more.hidden = shown >= results.length;
+    // every card asked for at once, each shown as soon as it and those above it are here
+    // (after the cards of an earlier click)
+    const data = page.map((r) => r.data());
+    data.forEach((d) => d.catch(() => {})); // a failure is reported once, below
+    const before = appending;
+    appending = (async () => {
+      await before.catch(() => {});
+      for (const d of data) {
+        const card = await d;
+        if (mine !== generation) return;
+        list.append(resultNode(card));
+      }
+      more.hidden = shown >= results.length;
+    })();
+    return appending;
   }
 
   // The lexicon (towncat/search/lexicon.py) turns what a resident types into the
@@ -213,19 +225,22 @@ async function start() {
     }
     return map.get(key);
   }
-  function fnv(word) { // FNV-1a, 32 bits (compact.py bucket_of)
+  function fnv(text) { // FNV-1a, 32 bits (compact.py fnv1a)
     let h = 2166136261;
-    for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 16777619) >>> 0;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
     return h;
   }
+  // A character pair's bucket is its first character's (compact.py bucket_key).
+  const bucketOf = (c, word) =>
+    fnv(/^[kc]/.test(word) ? "c" + word.slice(1, 6) : word) % c.meta.buckets;
   // The records that have every one of ``words``, as a bit set.
   async function having(c, words) {
-    const n = c.meta.records;
+    const size = (c.meta.records + 7) >> 3;
     const sets = await Promise.all(words.map(async (word) => {
-      const bucket = await cached(c.buckets, fnv(word) % c.meta.buckets,
-        new URL("b/" + (fnv(word) % c.meta.buckets) + ".json", c.base));
+      const n = bucketOf(c, word);
+      const bucket = await cached(c.buckets, n, new URL("b/" + n + ".json", c.base));
       const value = bucket[word];
-      const bits = new Uint8Array((n + 7) >> 3);
+      const bits = new Uint8Array(size);
       if (typeof value === "string") {
         const raw = atob(value);
         for (let i = 0; i < raw.length; i++) bits[i] = raw.charCodeAt(i);
@@ -465,7 +480,7 @@ async function start() {
 
   form.addEventListener("submit", (e) => { e.preventDefault(); run(true); });
   for (const s of selects) s.addEventListener("change", () => run(true));
-  more.addEventListener("click", () => showMore());
+  more.addEventListener("click", () => showMore().catch((err) => console.warn(err)));
   await run(false);
 }
 

@@ -1,4 +1,4 @@
-"""Real-browser tests of the Chinese search page (Pagefind, one bundle per 区县).
+"""Real-browser tests of the Chinese search page (the compact index; Pagefind by 区县).
 
 The shipped content (马桥镇 and 金山镇 sample lists) is built once with its search index
 by the session fixtures of ``conftest.py`` (``site_dir``, ``base_url``, ``prefix_url``,
@@ -179,11 +179,16 @@ def wait_settled(page: Any, q: str, timeout: float = 15_000) -> str:
     return str(page.locator(STATUS).inner_text().strip())
 
 
-def wait_filters_shown(page: Any) -> None:
-    """Wait for the filter options, which the page fills after showing the results, and
-    unfold them (they are folded away so that the answer comes first on a phone)."""
-    page.wait_for_function("() => !document.querySelector('[data-search-filters]').hidden")
+def unfold_filters(page: Any) -> None:
+    """Unfold the filters (folded away so that the answer comes first on a phone)."""
     page.evaluate("() => { document.querySelector('.search-filters-box').open = true; }")
+
+
+def wait_filters_shown(page: Any) -> None:
+    """Unfold the filters and wait for their options, which the page asks Pagefind for
+    when they are unfolded (or after a search that used Pagefind)."""
+    unfold_filters(page)
+    page.wait_for_function("() => !document.querySelector('[data-search-filters]').hidden")
 
 
 def result_count(status: str) -> int:
@@ -476,6 +481,8 @@ def test_county_options_come_with_the_page(site_dir: Path) -> None:
 
 def test_county_filter_loads_only_that_countys_bundles(browser: Any, base_url: str,
                                                        site_dir: Path) -> None:
+    """The results come from the compact index; the filter options (unfolded because the
+    URL sets one) from the Pagefind bundles of the chosen county only."""
     options = county_options(site_dir)
     context, page, fetched = open_counting_bundles(
         browser, search_url(base_url, "占道", 区县="桓台县"))
@@ -484,6 +491,7 @@ def test_county_filter_loads_only_that_countys_bundles(browser: Any, base_url: s
         rows = all_results(page, status)
         assert rows, f"?q=占道&区县=桓台县: {status}"
         assert all("马桥镇" in r["office"] for r in rows), [r["office"] for r in rows]
+        wait_filters_shown(page)
         assert fetched == set(options["桓台县"]), f"bundles fetched for 桓台县: {fetched}"
         town_options = page.locator('[data-search-filter="镇街"] option').all_inner_texts()
         assert town_options == ["全部", "马桥镇"], town_options
@@ -507,13 +515,39 @@ def test_county_filter_loads_only_that_countys_bundles(browser: Any, base_url: s
         context.close()
 
 
-def test_search_without_county_loads_every_bundle(browser: Any, base_url: str,
-                                                  site_dir: Path) -> None:
+def test_a_search_loads_no_bundle_until_the_filters_are_unfolded(browser: Any, base_url: str,
+                                                                  site_dir: Path) -> None:
+    """A query is answered from the compact index alone; unfolding the filters (whose
+    options come from Pagefind) then loads every bundle."""
     every = {b for bundles in county_options(site_dir).values() for b in bundles}
     context, page, fetched = open_counting_bundles(browser, search_url(base_url, "低保"))
     try:
-        wait_settled(page, "低保")
+        assert result_count(wait_settled(page, "低保")) > 0
+        page.wait_for_timeout(300)
+        assert fetched == set(), f"bundles fetched before the filters were unfolded: {fetched}"
+        wait_filters_shown(page)
         assert fetched == every, f"fetched {fetched}, the site has {every}"
+    finally:
+        context.close()
+
+
+def test_the_compact_index_failing_says_search_is_unavailable(browser: Any,
+                                                              base_url: str) -> None:
+    """With the compact index's word files unreachable, the search says so; the next
+    search, once they answer again, finds the results."""
+    pattern = re.compile(r"/search/compact/b/")
+    context = browser.new_context()
+    try:
+        context.route(pattern, lambda route: route.abort())
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(search_url(base_url, "占道"), wait_until="load")
+        page.wait_for_function("() => document.querySelector('[data-search-status]')"
+                               ".textContent.startsWith('搜索暂时不可用')")
+        assert page.locator(RESULTS).count() == 0
+        context.unroute(pattern)
+        page.locator("#search-q").press("Enter")
+        assert result_count(wait_settled(page, "占道")) > 0
     finally:
         context.close()
 
@@ -536,8 +570,9 @@ def test_switching_county_during_a_search_shows_only_the_last(new_page: Any,
 
 def test_a_bundle_that_fails_to_load_is_reported(browser: Any, base_url: str,
                                                 site_dir: Path) -> None:
-    """With one county's bundle unreachable, a search within the other county works and
-    widening the search to every county says that search is unavailable."""
+    """With one county's bundle unreachable, a search through Pagefind (a 类别 filter,
+    which the compact index does not hold) within the other county works and widening
+    the search to every county says that search is unavailable."""
     options = county_options(site_dir)
     broken = options["临淄区"][0]
     context = browser.new_context()
@@ -547,7 +582,8 @@ def test_a_bundle_that_fails_to_load_is_reported(browser: Any, base_url: str,
         page.set_default_timeout(10_000)
         warnings: list[str] = []
         page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
-        page.goto(search_url(base_url, "占道", 区县="桓台县"), wait_until="load")
+        page.goto(search_url(base_url, "占道", 区县="桓台县", 类别="赋权事项"),
+                  wait_until="load")
         status = wait_settled(page, "占道")
         assert result_count(status) > 0, status
         page.locator('[data-search-filter="区县"]').select_option("")
@@ -570,12 +606,13 @@ def test_a_search_after_a_failed_load_starts_again(browser: Any, base_url: str,
     try:
         page = context.new_page()
         page.set_default_timeout(10_000)
-        page.goto(search_url(base_url, "占道"), wait_until="load")
+        page.goto(search_url(base_url, "占道", 类别="赋权事项"), wait_until="load")
         expected = result_count(wait_settled(page, "占道"))
         assert expected > 0
         # 桓台县 first, so that 临淄区's bundle is merged into a running Pagefind.
         context.route(pattern, lambda route: route.abort())
-        page.goto(search_url(base_url, "占道", 区县="桓台县"), wait_until="load")
+        page.goto(search_url(base_url, "占道", 区县="桓台县", 类别="赋权事项"),
+                  wait_until="load")
         assert 0 < result_count(wait_settled(page, "占道")) < expected
         page.locator('[data-search-filter="区县"]').select_option("")
         page.wait_for_function("() => document.querySelector('[data-search-status]')"
@@ -589,7 +626,7 @@ def test_a_search_after_a_failed_load_starts_again(browser: Any, base_url: str,
 
 def test_results_do_not_wait_for_the_filter_options(browser: Any, base_url: str) -> None:
     """Filling the filter options loads every filter file of every bundle; the results
-    are shown while those files are still on their way, and the options come after."""
+    never wait for them, and the options come when the filters are unfolded."""
     context = browser.new_context()
     held: list[Any] = []
     released = False
@@ -606,12 +643,15 @@ def test_results_do_not_wait_for_the_filter_options(browser: Any, base_url: str)
         page.set_default_timeout(10_000)
         page.goto(search_url(base_url, "占道"), wait_until="load")
         assert result_count(wait_settled(page, "占道")) > 0
-        for _ in range(100):  # the options are asked for right after the results
+        assert not held, "filter files were asked for before the filters were unfolded"
+        unfold_filters(page)
+        for _ in range(100):  # the options are asked for once unfolded
             if held:
                 break
             page.wait_for_timeout(50)
         assert held, "no filter file was requested"
         assert page.locator("[data-search-filters]").is_hidden()
+        assert result_count(page.locator(STATUS).inner_text()) > 0
         released = True
         for route in held:
             route.continue_()

@@ -12,8 +12,8 @@ result card shows, and a query fetches only the parts of its words:
   record and count (the 区县 and 镇街 filters are ranges), and one byte per record:
   withdrawn (bit 7) and the length of its indexed text (bits 0–6, in steps of
   ``LENGTH_STEP`` characters, for the length normalisation Pagefind applies);
-* ``search/compact/b/<n>.json`` — bucket ``n`` (FNV-1a of the word, modulo the bucket
-  count): word → its records, as a list of gaps or, when that is longer, a base64 bit set;
+* ``search/compact/b/<n>.json`` — bucket ``n`` (FNV-1a of the word's first character,
+  or of a Latin/digit word itself, modulo the bucket count): word → its records, as a list of gaps or, when that is longer, a base64 bit set;
 * ``search/compact/c/<n>.json`` — the cards of records ``n·CHUNK`` … ``(n+1)·CHUNK − 1``.
 
 Words are ASCII: ``k`` and two code points in hex (a pair of adjacent characters of the
@@ -93,12 +93,23 @@ def render_town_part(records: Iterable[dict[str, Any]]) -> bytes:
     return _json(part)
 
 
+def bucket_key(word: str) -> str:
+    """What decides a word's bucket: a character pair goes with its first character (a
+    term's pairs and characters share buckets, so a query fetches fewer files)."""
+    return "c" + word[1:6] if word[0] in "kc" else word
+
+
 def bucket_of(word: str, buckets: int) -> int:
-    """FNV-1a (32 bits) of the word's bytes, modulo the bucket count (static/search.js)."""
+    """FNV-1a (32 bits) of the word's bucket key, modulo the bucket count (search.js)."""
+    return fnv1a(bucket_key(word)) % buckets
+
+
+def fnv1a(text: str) -> int:
+    """FNV-1a, 32 bits, of ASCII text."""
     h = 2166136261
-    for byte in word.encode("ascii"):
+    for byte in text.encode("ascii"):
         h = ((h ^ byte) * 16777619) & 0xFFFFFFFF
-    return h % buckets
+    return h
 
 
 def build_compact(
