@@ -126,7 +126,7 @@ async function start() {
   // even if none of them has it (that is what was searched). Asking Pagefind for them
   // loads every filter file of every bundle, so it is done after the results are shown.
   async function refreshFilters() {
-    if (!pagefind) await load(needed(), true).catch((err) => console.warn(err));
+    await load(needed(), true).catch((err) => console.warn(err)); // the bundles searched
     loading = loading.catch(() => {}).then(async () => {
       if (!pagefind || !filtersStale) return;
       filtersStale = false;

@@ -208,8 +208,9 @@ def all_results(page: Any, status: str) -> list[dict[str, str]]:
         before = page.locator(RESULTS).count()
         assert more.is_visible(), f"{before} of {total} results shown and no 显示更多结果 button"
         more.click()
-        page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length > n",
-                               arg=[RESULTS, before])
+        # cards are shown one by one as they arrive: wait for the whole page of ten
+        page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length >= n",
+                               arg=[RESULTS, min(before + 10, total)])
     assert not more.is_visible(), "显示更多结果 is still offered after the last result"
     return shown_results(page)
 
@@ -502,6 +503,8 @@ def test_county_filter_loads_only_that_countys_bundles(browser: Any, base_url: s
         status = wait_settled(page, "占道")
         offices = [r["office"] for r in all_results(page, status)]
         assert any("马桥镇" in o for o in offices) and any("金山镇" in o for o in offices), offices
+        page.wait_for_function("() => [...document.querySelectorAll("
+                               "'[data-search-filter=\"镇街\"] option')].length === 3")
         assert fetched == set(options["桓台县"]) | set(options["临淄区"]), fetched
         town_options = page.locator('[data-search-filter="镇街"] option').all_inner_texts()
         assert sorted(town_options) == sorted(["全部", "马桥镇", "金山镇"]), town_options

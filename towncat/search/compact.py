@@ -163,7 +163,9 @@ def _files(
     ranges: list[list[Any]],
     postings: Mapping[str, str | list[int]],
 ) -> dict[str, bytes]:
-    size = sum(len(w) + 4 + (len(p) if isinstance(p, str) else 3 * len(p)) for w, p in postings.items())
+    size = sum(
+        len(w) + 4 + (len(p) if isinstance(p, str) else 3 * len(p)) for w, p in postings.items()
+    )
     buckets = 16
     while buckets * BUCKET_BYTES < size:
         buckets *= 2
