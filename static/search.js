@@ -1,8 +1,6 @@
 // Search page: queries understood with query.js, answered from the compact index
-// (towncat/search/compact.py: a few small files a query); Pagefind's bundles of each 区县
-// (towncat/search/bundles.py) only for the filters the compact index does not hold and
-// for the filter options. The page works without this script (the form degrades to
-// browsing links).
+// (towncat/search/compact.py: a few small files a query; filters and their options
+// included). The page works without this script (the form degrades to browsing links).
 import { MAX_QUERY, grams, prepareLexicon, suggestions, understand } from "./query.js";
 
 const app = document.querySelector("[data-search-app]");
@@ -13,21 +11,6 @@ function el(tag, attrs, text) {
   for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
   if (text) node.textContent = text;
   return node;
-}
-
-// Pagefind excerpts are text with <mark> around matches; rebuild them without innerHTML.
-function excerptNode(excerpt) {
-  const p = el("p", { class: "excerpt" });
-  const parts = excerpt.split(/(<mark>|<\/mark>)/);
-  let marked = false;
-  for (const part of parts) {
-    if (part === "<mark>") { marked = true; continue; }
-    if (part === "</mark>") { marked = false; continue; }
-    const text = part.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
-      .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
-    p.append(marked ? el("mark", {}, text) : document.createTextNode(text));
-  }
-  return p;
 }
 
 function resultNode(data) {
@@ -44,13 +27,12 @@ function resultNode(data) {
     info.append(el("a", { href: "tel:" + data.meta["电话"].replace(/[^0-9+]/g, "") }, data.meta["电话"]));
   }
   li.append(info);
-  if (data.excerpt) li.append(excerptNode(data.excerpt));
   return li;
 }
 
 async function start() {
   const root = new URL(app.dataset.root, location.href);
-  const bundles = app.dataset.bundles.split(" ").filter(Boolean);
+  const bundles = app.dataset.bundles.split(" ").filter(Boolean); // none: no search index
   const form = app.querySelector("[data-search-form]");
   const input = form.querySelector("input[name=q]");
   const status = app.querySelector("[data-search-status]");
@@ -60,10 +42,8 @@ async function start() {
   const selects = [...app.querySelectorAll("[data-search-filter]")];
   if (!bundles.length) return;
 
-  // The 区县 options come with the page, each naming its county's bundles.
+  // The 区县 options come with the page; the others with the compact index's metadata.
   const countySelect = selects.find((s) => s.dataset.searchFilter === "区县");
-  const countyBundles = new Map([...(countySelect ? countySelect.options : [])]
-    .filter((o) => o.value).map((o) => [o.value, o.dataset.bundles.split(" ").filter(Boolean)]));
 
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
@@ -71,86 +51,6 @@ async function start() {
   // The filters are folded away (the answer comes first on a phone), open when one is set.
   const details = form.querySelector("details");
   if (selects.some((s) => params.get(s.dataset.searchFilter))) details.open = true;
-  details.addEventListener("toggle", () => { if (details.open) refreshFilters(); });
-
-  // Bundles are loaded when a search first needs them, and stay merged: a search within
-  // one 区县 needs only that county's (a few of the hundreds a province has; every bundle
-  // adds to the setup and to each query), any other search needs them all. Loads run one
-  // after another, so a bundle is never merged twice. Pagefind keeps a bundle that failed
-  // to load and fails every later search on it, so a failed load drops everything and the
-  // next search starts again from nothing.
-  let pagefind = null;
-  let filtersShown = false;
-  let filtersStale = true; // bundles were merged since the filter options were made
-  const loaded = new Set();
-  let loading = Promise.resolve();
-  function needed() {
-    return countyBundles.get(countySelect && countySelect.value) || bundles;
-  }
-  function load(wanted, quiet = false) {
-    loading = loading.catch(() => {}).then(async () => {
-      const todo = wanted.filter((b) => !loaded.has(b));
-      if (!todo.length) return;
-      if (!quiet) status.textContent = "正在载入搜索……";
-      try {
-        if (!pagefind) {
-          pagefind = await import(new URL(todo[0] + "pagefind.js", root).href);
-          await pagefind.options({ baseUrl: root.pathname, ranking: { metaWeights: { title: 5, "码": 3, "关键词": 3, "说法": 1, "字": 0 } } });
-          await pagefind.init();
-          loaded.add(todo[0]);
-        }
-        const rest = todo.filter((b) => !loaded.has(b));
-        await Promise.all(rest.map((b) =>
-          pagefind.mergeIndex(new URL(b, root).href, { baseUrl: root.pathname })));
-        for (const b of rest) loaded.add(b);
-      } catch (err) {
-        if (pagefind) await pagefind.destroy().catch(() => {});
-        pagefind = null;
-        loaded.clear();
-        throw err;
-      } finally {
-        filtersStale = true;
-      }
-    });
-    return loading;
-  }
-
-  // A filter's value: its select once the filters are shown, before that the URL's (the
-  // 区县 options come with the page and are set from the URL at once).
-  function chosen(select) {
-    if (filtersShown || select === countySelect) return select.value;
-    return params.get(select.dataset.searchFilter) || "";
-  }
-
-  // The other filters offer the values of the bundles loaded so far, and the chosen value
-  // even if none of them has it (that is what was searched). Asking Pagefind for them
-  // loads every filter file of every bundle, so it is done after the results are shown.
-  async function refreshFilters() {
-    await load(needed(), true).catch((err) => console.warn(err)); // the bundles searched
-    loading = loading.catch(() => {}).then(async () => {
-      if (!pagefind || !filtersStale) return;
-      filtersStale = false;
-      try {
-        const available = await pagefind.filters();
-        for (const select of selects) {
-          if (select === countySelect) continue;
-          const current = chosen(select);
-          const values = Object.keys(available[select.dataset.searchFilter] || {});
-          if (current && !values.includes(current)) values.push(current);
-          values.sort((a, b) => a.localeCompare(b, "zh-Hans-CN"));
-          select.replaceChildren(el("option", { value: "" }, "全部"),
-            ...values.map((value) => el("option", { value }, value)));
-          select.value = current;
-        }
-        form.querySelector("[data-search-filters]").hidden = false;
-        filtersShown = true;
-      } catch (err) {
-        filtersStale = true;
-        console.warn(err);
-      }
-    });
-    return loading;
-  }
 
   let results = [];
   let shown = 0;
@@ -261,7 +161,7 @@ async function start() {
   }
   const hexCode = (ch) => ch.codePointAt(0).toString(16).padStart(5, "0");
   // A term's searches: its character pairs in names and keywords, and its characters
-  // anywhere at a third of the weight (as planned for Pagefind below); a term without
+  // anywhere at a third of the weight; a term without
   // two Chinese characters: its characters and Latin/digit runs anywhere.
   function compactPlan(terms) {
     const out = [];
@@ -291,13 +191,17 @@ async function start() {
       (!filters["区县"] || county === filters["区县"]) && (!filters["镇街"] || town === filters["镇街"]))
       .map(([, , from, count]) => [from, count]);
     const old = (n) => c.bytes[n] & 128;
+    // the other filters are words every result must have as well
+    const required = Object.entries(filters).filter(([name]) => name !== "区县" && name !== "镇街")
+      .map(([name, value]) => filterWord(name, value));
     if (!terms.length) {
-      const all = new Uint8Array((c.meta.records + 7) >> 3).fill(255);
+      const all = required.length ? await having(c, required)
+        : new Uint8Array((c.meta.records + 7) >> 3).fill(255);
       const ids = [...members(all, ranges)].sort((a, b) => (old(a) - old(b)) || (a - b));
       return { results: ids.map((n) => compactResult(c, n)), missed: [] };
     }
     const searches = compactPlan(terms);
-    const found = await Promise.all(searches.map((s) => having(c, s.words)));
+    const found = await Promise.all(searches.map((s) => having(c, [...s.words, ...required])));
     const scores = new Map();
     const precise = new Set();
     const hits = searches.map(() => 0);
@@ -316,7 +220,7 @@ async function start() {
     const missed = terms.slice(0, MAX_TERMS).filter((t, of) => searches.every((s, i) => s.of !== of || !hits[i]));
     return { results: ranked.map((n) => compactResult(c, n)), missed };
   }
-  // A result whose card is loaded when it is shown, in the form Pagefind's data() has.
+  // A result whose card is loaded when it is shown.
   function compactResult(c, n) {
     return {
       id: "r" + n,
@@ -331,66 +235,46 @@ async function start() {
       },
     };
   }
-  // The compact index holds the 区县 and 镇街 of every record; the other filters are
-  // Pagefind's.
-  const COMPACT_FILTERS = ["区县", "镇街"];
-
-  // Pagefind searches for each meaningful term, all at once; a page's score is how much
-  // of the query it covers: the sum over the searches it matches of their weight times
-  // its relative Pagefind score there (names and keywords weigh more than body text).
-  // Pages of items no longer in force come after those in force. Only the results shown
-  // are loaded (their fragments), so a query without answers costs no more than one with.
-  const WITHDRAWN_WORD = "kwithdrawn"; // towncat/site/pages.py: items no longer in force
   // A term of two or more Chinese characters is searched twice: as pairs of characters
   // in names and keywords (exact, the main signal), and as its single characters, which
-  // match the hidden 字 field of every page that has them all, wherever they are (the
-  // browser and the indexer split words differently; this keeps every page that
-  // contains the term, at a lower weight). Pagefind's own word search, which costs ten
-  // times more here, is used for other terms (digits, Latin letters, single characters).
+  // every record has that contains them all, wherever they are, at a lower weight.
   const BODY = 0.35;
   const MAX_TERMS = 4;
-  const PRECISE = 8; // characters
-  function plan(terms) {
-    if (!terms.length) return [{ text: null, weight: 1, of: 0 }];
-    const out = [];
-    terms.slice(0, MAX_TERMS).forEach((t, of) => {
-      const pairs = grams(t.text);
-      if (!pairs) {
-        out.push({ text: t.text, weight: t.weight, of });
-        return;
-      }
-      // a long name matched pair by pair is the item someone is citing
-      out.push({ text: pairs, weight: t.weight, of, precise: [...t.text].length >= PRECISE });
-      out.push({ text: [...t.text].join(" "), weight: t.weight * BODY, of });
-    });
-    return out;
+  const PRECISE = 8; // characters: a long name matched pair by pair is an item being cited
+
+  // A filter's value: its select once the options are there, before that the URL's (the
+  // 区县 options come with the page and are set from the URL at once).
+  let filtersShown = false;
+  function chosen(select) {
+    if (filtersShown || select === countySelect) return select.value;
+    return params.get(select.dataset.searchFilter) || "";
   }
-  async function searchAll(terms, filters) {
-    const searches = plan(terms);
-    const [found, withdrawn] = await Promise.all([
-      Promise.all(searches.map((t) => pagefind.search(t.text, { filters }))),
-      pagefind.search(WITHDRAWN_WORD, { filters }),
-    ]);
-    const scores = new Map();
-    const hits = searches.map(() => 0);
-    found.forEach((response, i) => {
-      const results = response.results;
-      hits[i] = results.length;
-      const top = results.reduce((max, r) => Math.max(max, r.score), 1e-9);
-      for (const r of results) {
-        const entry = scores.get(r.id) || { r, score: 0 };
-        entry.score += searches[i].weight * (0.5 + 0.5 * r.score / top);
-        scores.set(r.id, entry);
-      }
-    });
-    // Items no longer in force come last, unless their whole name was typed (a citation).
-    const precise = new Set(found.flatMap((response, i) =>
-      searches[i].precise ? response.results.map((r) => r.id) : []));
-    const old = new Set(withdrawn.results.map((r) => r.id).filter((id) => !precise.has(id)));
-    const ranked = [...scores.values()].sort((a, b) =>
-      (old.has(a.r.id) - old.has(b.r.id)) || (b.score - a.score) || (a.r.id < b.r.id ? -1 : 1));
-    const missed = terms.slice(0, MAX_TERMS).filter((t, of) => searches.every((s, i) => s.of !== of || !hits[i]));
-    return { results: ranked.map((e) => e.r), missed };
+  // The options, made again at each search: the 镇街 of the chosen 区县 (or all), the
+  // other filters' values, and the chosen value even if no record has it (that is what
+  // was searched).
+  function showFilters(c) {
+    const county = countySelect ? countySelect.value : "";
+    for (const select of selects) {
+      if (select === countySelect) continue;
+      const name = select.dataset.searchFilter;
+      const current = chosen(select);
+      const values = name === "镇街"
+        ? [...new Set(c.meta.towns.filter(([k]) => !county || k === county).map(([, town]) => town))]
+        : [...(c.meta.filters[name] || [])];
+      if (current && !values.includes(current)) values.push(current);
+      values.sort((a, b) => a.localeCompare(b, "zh-Hans-CN"));
+      select.replaceChildren(el("option", { value: "" }, "全部"),
+        ...values.map((value) => el("option", { value }, value)));
+      select.value = current;
+    }
+    form.querySelector("[data-search-filters]").hidden = false;
+    filtersShown = true;
+  }
+  // The word a record has for a filter value (compact.py filter_word).
+  function filterWord(name, value) {
+    let h = 2166136261;
+    for (const byte of new TextEncoder().encode(name + "=" + value)) h = Math.imul(h ^ byte, 16777619) >>> 0;
+    return "f" + h.toString(16).padStart(8, "0");
   }
 
   // A failure of the latest search says so; a stale search's failure is of no interest.
@@ -417,9 +301,9 @@ async function start() {
     help.replaceChildren();
     help.hidden = true;
     more.hidden = true;
-    const viaCompact = Object.keys(filters).every((name) => COMPACT_FILTERS.includes(name));
-    const [lex] = await Promise.all([loadLexicon(), viaCompact ? loadCompact() : load(needed())]);
+    const [lex, c] = await Promise.all([loadLexicon(), loadCompact()]);
     if (mine !== generation) return;
+    showFilters(c);
     const understood = typed ? understand(typed, lex) : null;
     if (typed && !understood.clean) {
       status.textContent = "请输入要办的事（如：装修太吵、低保、宅基地），不要只输入标点或符号。";
@@ -429,7 +313,7 @@ async function start() {
     } else if (understood || Object.keys(filters).length) {
       status.textContent = "正在搜索……";
       const terms = understood ? understood.terms : [];
-      const found = await (viaCompact ? searchCompact(terms, filters) : searchAll(terms, filters));
+      const found = await searchCompact(terms, filters);
       if (mine !== generation) return;
       results = found.results;
       shown = 0;
@@ -442,9 +326,6 @@ async function start() {
     } else {
       status.textContent = "请输入要办的事，或选择筛选条件。";
     }
-    // The other filters' options come from Pagefind (every bundle's filter files): asked
-    // for when the filters are unfolded, or after a search that used Pagefind.
-    if (!viaCompact || details.open) await refreshFilters();
   }
 
   // Nothing found: what matched nothing, words the site knows that look alike, and where

@@ -10,12 +10,13 @@ from pathlib import Path
 from sitefixture import copy_fixture, snapshot
 
 from towncat.cli import main
-from towncat.search.bundles import CHARS_MARKER
 from towncat.search.compact import (
+    CHARS_MARKER,
     COMPACT_ROOT,
     LENGTH_STEP,
     bucket_of,
     build_compact,
+    filter_word,
     fnv1a,
     page_record,
     render_town_part,
@@ -30,6 +31,8 @@ def record_page(url: str, name: str, body: str, *, status: str = "现行") -> tu
         "county": "桓台县",
         "town": "马桥镇",
         "office": "综合执法办公室",
+        "kind": "赋权事项",
+        "type": "行政处罚",
         "phone": "0533-0000206",
         "grams": name_grams(name, "违建") + (f" {WITHDRAWN_WORD}" if status != "现行" else ""),
         "status": status,
@@ -64,6 +67,8 @@ def test_a_record_has_its_names_pairs_its_texts_characters_and_its_card() -> Non
     assert f"c{ord('热'):05x}" not in rec["words"]  # ignored text is left out
     assert f"c{ord('变'):05x}" not in rec["words"]  # so is what follows the marker
     assert {"aabc", "a2024"} <= set(rec["words"])
+    assert filter_word("事项类型", "行政处罚") in rec["words"]  # the filters are words too
+    assert filter_word("状态", "现行") in rec["words"]
     assert rec["length"] == len("违章建筑处罚拆除") and not rec["withdrawn"]
 
 
@@ -91,6 +96,8 @@ def test_the_index_finds_each_words_records_across_towns() -> None:
     meta = json.loads(files[COMPACT_ROOT + "meta.json"])
     assert meta["records"] == 4
     assert meta["towns"] == [["甲区", "甲镇", 0, 3], ["乙县", "乙镇", 3, 1]]  # empty: left out
+    assert meta["filters"]["状态"] == [NOT_IN_FORCE, "现行"]
+    assert meta["filters"]["承办机构"] == ["综合执法办公室"]
     buckets = [json.loads(files[f"{COMPACT_ROOT}b/{n}.json"]) for n in range(meta["buckets"])]
 
     def records(word: str) -> list[int]:
@@ -101,6 +108,7 @@ def test_the_index_finds_each_words_records_across_towns() -> None:
     assert records(pair) == [0, 2, 3]  # alpha's p0 and p2 (URL order), then beta's
     assert records(f"k{ord('门'):05x}{ord('前'):05x}") == [1]
     assert records(f"c{ord('正'):05x}") == [0, 1, 2, 3]
+    assert records(filter_word("状态", NOT_IN_FORCE)) == [3]
     lengths = base64.b64decode(meta["lengths"])
     assert [b >> 7 for b in lengths] == [0, 0, 0, 1]  # withdrawn
     assert lengths[0] & 127 == -(-len("占道经营处罚正文") // LENGTH_STEP)
@@ -136,6 +144,7 @@ def test_the_same_parts_give_the_same_bytes() -> None:
 def test_a_pair_shares_the_bucket_of_its_first_character() -> None:
     assert fnv1a("a") == 0xE40C292C  # the published FNV-1a test vectors
     assert fnv1a("foobar") == 0xBF9CF968
+    assert filter_word("类别", "机构") == "f" + format(fnv1a("类别=机构"), "08x")
     pair, first = f"k{ord('占'):05x}{ord('道'):05x}", f"c{ord('占'):05x}"
     assert bucket_of(pair, 1024) == bucket_of(first, 1024) == fnv1a(first) % 1024
     assert bucket_of("a2024", 1024) == fnv1a("a2024") % 1024

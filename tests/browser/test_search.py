@@ -480,11 +480,8 @@ def test_county_options_come_with_the_page(site_dir: Path) -> None:
     assert set(options) == {"桓台县", "临淄区"}, options
 
 
-def test_county_filter_loads_only_that_countys_bundles(browser: Any, base_url: str,
-                                                       site_dir: Path) -> None:
-    """The results come from the compact index; the filter options (unfolded because the
-    URL sets one) from the Pagefind bundles of the chosen county only."""
-    options = county_options(site_dir)
+def test_a_search_within_a_county_lists_only_its_towns(browser: Any, base_url: str) -> None:
+    """The results and the 镇街 options follow the 区县 chosen, widening and narrowing."""
     context, page, fetched = open_counting_bundles(
         browser, search_url(base_url, "占道", 区县="桓台县"))
     try:
@@ -493,43 +490,41 @@ def test_county_filter_loads_only_that_countys_bundles(browser: Any, base_url: s
         assert rows, f"?q=占道&区县=桓台县: {status}"
         assert all("马桥镇" in r["office"] for r in rows), [r["office"] for r in rows]
         wait_filters_shown(page)
-        assert fetched == set(options["桓台县"]), f"bundles fetched for 桓台县: {fetched}"
         town_options = page.locator('[data-search-filter="镇街"] option').all_inner_texts()
         assert town_options == ["全部", "马桥镇"], town_options
 
-        # Widening to 全部 loads the other county's bundles and finds both towns.
+        # Widening to 全部 finds both towns and offers both.
         page.locator('[data-search-filter="区县"]').select_option("")
         page.wait_for_function("() => !new URLSearchParams(location.search).has('区县')")
         status = wait_settled(page, "占道")
         offices = [r["office"] for r in all_results(page, status)]
         assert any("马桥镇" in o for o in offices) and any("金山镇" in o for o in offices), offices
-        page.wait_for_function("() => [...document.querySelectorAll("
-                               "'[data-search-filter=\"镇街\"] option')].length === 3")
-        assert fetched == set(options["桓台县"]) | set(options["临淄区"]), fetched
         town_options = page.locator('[data-search-filter="镇街"] option').all_inner_texts()
         assert sorted(town_options) == sorted(["全部", "马桥镇", "金山镇"]), town_options
 
-        # Narrowing to the other county needs nothing more and lists only its town.
+        # Narrowing to the other county lists only its town.
         page.locator('[data-search-filter="区县"]').select_option("临淄区")
         status = wait_settled(page, "占道")
         rows = all_results(page, status)
         assert rows and all("金山镇" in r["office"] for r in rows), [r["office"] for r in rows]
+        assert fetched == set(), f"Pagefind bundles fetched: {fetched}"
     finally:
         context.close()
 
 
-def test_a_search_loads_no_bundle_until_the_filters_are_unfolded(browser: Any, base_url: str,
-                                                                  site_dir: Path) -> None:
-    """A query is answered from the compact index alone; unfolding the filters (whose
-    options come from Pagefind) then loads every bundle."""
-    every = {b for bundles in county_options(site_dir).values() for b in bundles}
-    context, page, fetched = open_counting_bundles(browser, search_url(base_url, "低保"))
+def test_a_search_with_every_filter_fetches_no_pagefind_file(browser: Any, base_url: str
+                                                             ) -> None:
+    """Queries, filters and the filters' options all come from the compact index."""
+    url = search_url(base_url, "占道", 类别="赋权事项", 事项类型="行政处罚", 状态="现行")
+    context, page, fetched = open_counting_bundles(browser, url)
     try:
-        assert result_count(wait_settled(page, "低保")) > 0
-        page.wait_for_timeout(300)
-        assert fetched == set(), f"bundles fetched before the filters were unfolded: {fetched}"
+        status = wait_settled(page, "占道")
+        assert result_count(status) > 0, status
         wait_filters_shown(page)
-        assert fetched == every, f"fetched {fetched}, the site has {every}"
+        options = page.locator('[data-search-filter="事项类型"] option').all_inner_texts()
+        assert {"全部", "行政处罚", "行政许可"} <= set(options), options
+        page.wait_for_timeout(300)
+        assert fetched == set(), f"Pagefind bundles fetched: {fetched}"
     finally:
         context.close()
 
@@ -569,100 +564,6 @@ def test_switching_county_during_a_search_shows_only_the_last(new_page: Any,
     assert hrefs and all(site_path(h).startswith("towns/jinshan/") for h in hrefs), hrefs
     assert page.locator('[data-search-filter="区县"]').input_value() == "临淄区"
     assert not problems.all(), "\n".join(problems.all())
-
-
-def test_a_bundle_that_fails_to_load_is_reported(browser: Any, base_url: str,
-                                                site_dir: Path) -> None:
-    """With one county's bundle unreachable, a search through Pagefind (a 类别 filter,
-    which the compact index does not hold) within the other county works and widening
-    the search to every county says that search is unavailable."""
-    options = county_options(site_dir)
-    broken = options["临淄区"][0]
-    context = browser.new_context()
-    try:
-        context.route(re.compile(re.escape(broken)), lambda route: route.abort())
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        warnings: list[str] = []
-        page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
-        page.goto(search_url(base_url, "占道", 区县="桓台县", 类别="赋权事项"),
-                  wait_until="load")
-        status = wait_settled(page, "占道")
-        assert result_count(status) > 0, status
-        page.locator('[data-search-filter="区县"]').select_option("")
-        page.wait_for_function("() => document.querySelector('[data-search-status]')"
-                               ".textContent.startsWith('搜索暂时不可用')")
-        assert page.locator(RESULTS).count() == 0
-        assert warnings, "the failure should be reported on the console"
-    finally:
-        context.close()
-
-
-def test_a_search_after_a_failed_load_starts_again(browser: Any, base_url: str,
-                                                  site_dir: Path) -> None:
-    """Pagefind keeps a bundle whose merge failed and fails every later search on it; the
-    next search after such a failure loads the bundles again and gets the results of a
-    page that never failed."""
-    broken = county_options(site_dir)["临淄区"][0]
-    pattern = re.compile(re.escape(broken))
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(search_url(base_url, "占道", 类别="赋权事项"), wait_until="load")
-        expected = result_count(wait_settled(page, "占道"))
-        assert expected > 0
-        # 桓台县 first, so that 临淄区's bundle is merged into a running Pagefind.
-        context.route(pattern, lambda route: route.abort())
-        page.goto(search_url(base_url, "占道", 区县="桓台县", 类别="赋权事项"),
-                  wait_until="load")
-        assert 0 < result_count(wait_settled(page, "占道")) < expected
-        page.locator('[data-search-filter="区县"]').select_option("")
-        page.wait_for_function("() => document.querySelector('[data-search-status]')"
-                               ".textContent.startsWith('搜索暂时不可用')")
-        context.unroute(pattern)
-        page.locator("#search-q").press("Enter")
-        assert result_count(wait_settled(page, "占道")) == expected
-    finally:
-        context.close()
-
-
-def test_results_do_not_wait_for_the_filter_options(browser: Any, base_url: str) -> None:
-    """Filling the filter options loads every filter file of every bundle; the results
-    never wait for them, and the options come when the filters are unfolded."""
-    context = browser.new_context()
-    held: list[Any] = []
-    released = False
-
-    def hold(route: Any) -> None:  # answered once released
-        if released:
-            route.continue_()
-        else:
-            held.append(route)
-
-    try:
-        context.route(re.compile(r"\.pf_filter$"), hold)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(search_url(base_url, "占道"), wait_until="load")
-        assert result_count(wait_settled(page, "占道")) > 0
-        assert not held, "filter files were asked for before the filters were unfolded"
-        unfold_filters(page)
-        for _ in range(100):  # the options are asked for once unfolded
-            if held:
-                break
-            page.wait_for_timeout(50)
-        assert held, "no filter file was requested"
-        assert page.locator("[data-search-filters]").is_hidden()
-        assert result_count(page.locator(STATUS).inner_text()) > 0
-        released = True
-        for route in held:
-            route.continue_()
-        wait_filters_shown(page)
-        options = page.locator('[data-search-filter="镇街"] option').all_inner_texts()
-        assert {"马桥镇", "金山镇"} <= set(options), options
-    finally:
-        context.close()
 
 
 def test_a_filter_value_no_page_has_finds_nothing_and_stays_chosen(new_page: Any,

@@ -22,8 +22,14 @@ from ..content.schema import load_schemas
 from ..content.summary import Overview
 from ..history.editions import EditionRef
 from ..history.replay import History
-from ..search.bundles import CHARS_MARKER, add_search_chars, plan_bundles
-from ..search.compact import build_compact, page_record, render_town_part, town_part_path
+from ..search.bundles import plan_bundles
+from ..search.compact import (
+    CHARS_MARKER,
+    build_compact,
+    page_record,
+    render_town_part,
+    town_part_path,
+)
 from ..search.lexicon import LEXICON_PATH, render_lexicon
 from ..site import urls
 from ..site.datafiles import city_data_files, town_data_files
@@ -51,7 +57,7 @@ class SiteJob:
     previous: dict[str, TownOutput]
     global_key: str
     env: jinja2.Environment
-    search: bool = True  # pages get the hidden 字 field only when they will be indexed
+    search: bool = True  # record pages give the compact index their records
 
 
 def render_html(
@@ -65,10 +71,10 @@ def render_html(
 ) -> bytes:
     """The page's bytes; a record page adds its compact-index record to ``records``."""
     html = render_page(env, page, config, nav)
-    if page.search_record is not None:  # the field only matters to pages that are indexed
+    if page.search_record is not None:  # the marker ends the text that search sees
         if search and records is not None:
             records.append(page_record(page, html))
-        html = add_search_chars(html) if search else html.replace(CHARS_MARKER, "", 1)
+        html = html.replace(CHARS_MARKER, "", 1)
     return html.encode("utf-8")
 
 

@@ -9,7 +9,9 @@ result card shows, and a query fetches only the parts of its words:
   unchanged town's part is reused like its pages): each record's card and, per word,
   the town's records that have it as a hexadecimal bit set;
 * ``search/compact/meta.json`` — the number of buckets and records, each town's first
-  record and count (the 区县 and 镇街 filters are ranges), and one byte per record:
+  record and count (the 区县 and 镇街 filters are ranges), the values of the other
+  filters (类别, 事项类型, 承办机构, 状态: words ``f`` + FNV-1a of ``name=value``, in
+  hex), and one byte per record:
   withdrawn (bit 7) and the length of its indexed text (bits 0–6, in steps of
   ``LENGTH_STEP`` characters, for the length normalisation Pagefind applies);
 * ``search/compact/b/<n>.json`` — bucket ``n`` (FNV-1a of the word's first character,
@@ -33,13 +35,27 @@ from typing import Any
 
 from ..site.pages import NOT_IN_FORCE, WITHDRAWN_WORD
 from ..site.views import Page
-from .bundles import CHARS_MARKER, CJK, IGNORED, TAG
 
+# Where a record page's text for search ends (templates: power, duty, office).
+CHARS_MARKER = "<!--search-chars-->"
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+TAG = re.compile(r"<[^>]+>")
+IGNORED = re.compile(r"<(p|div|section)\b[^>]*\bdata-pagefind-ignore\b[^>]*>.*?</\1>", re.DOTALL)
 COMPACT_ROOT = "search/compact/"
 CHUNK = 16  # cards per file: ten results touch at most ten small files
 BUCKET_BYTES = 4096  # aimed size of a bucket file
 LENGTH_STEP = 16  # characters per step of the length byte
 _ASCII_WORD = re.compile(r"[a-z0-9]{2,}")
+
+
+# The search page's filters that are words of the index (区县 and 镇街 are ranges of
+# records), with the search record's key for each.
+FILTERS = (("类别", "kind"), ("事项类型", "type"), ("承办机构", "office"), ("状态", "status"))
+
+
+def filter_word(name: str, value: str) -> str:
+    """The word a record has for a filter value: ``f`` and FNV-1a of ``name=value``."""
+    return f"f{fnv1a(f'{name}={value}'):08x}"
 
 
 def town_part_path(slug: str) -> str:
@@ -67,6 +83,7 @@ def page_record(page: Page, html: str) -> dict[str, Any]:
     ascii_words = sorted(set(_ASCII_WORD.findall(text.lower())))
     words = [*dict.fromkeys(pairs), *(f"c{ord(c):05x}" for c in chars)]
     words += [f"a{w}" for w in ascii_words]
+    words += [filter_word(name, str(r[key])) for name, key in FILTERS]
     withdrawn = r["status"] == NOT_IN_FORCE
     card = [
         page.url,
@@ -76,7 +93,14 @@ def page_record(page: Page, html: str) -> dict[str, Any]:
         r["phone"] or "",
         r["status_label"] if r["status"] != "现行" else "",
     ]
-    return {"card": card, "length": len(found), "withdrawn": withdrawn, "words": words}
+    values = {name: str(r[key]) for name, key in FILTERS}
+    return {
+        "card": card,
+        "length": len(found),
+        "withdrawn": withdrawn,
+        "words": words,
+        "filters": values,
+    }
 
 
 def render_town_part(records: Iterable[dict[str, Any]]) -> bytes:
@@ -87,6 +111,7 @@ def render_town_part(records: Iterable[dict[str, Any]]) -> bytes:
         for word in rec["words"]:
             bits[word] = bits.get(word, 0) | (1 << number)
     part = {
+        "filters": {name: sorted({rec["filters"][name] for rec in ordered}) for name, _ in FILTERS},
         "records": [[*rec["card"], rec["length"], int(rec["withdrawn"])] for rec in ordered],
         "words": {w: format(b, "x") for w, b in sorted(bits.items())},
     }
@@ -105,9 +130,9 @@ def bucket_of(word: str, buckets: int) -> int:
 
 
 def fnv1a(text: str) -> int:
-    """FNV-1a, 32 bits, of ASCII text."""
+    """FNV-1a, 32 bits, of the text's UTF-8 bytes."""
     h = 2166136261
-    for byte in text.encode("ascii"):
+    for byte in text.encode("utf-8"):
         h = ((h ^ byte) * 16777619) & 0xFFFFFFFF
     return h
 
@@ -120,6 +145,7 @@ def build_compact(
     cards: list[list[Any]] = []
     lengths = bytearray()
     ranges = []
+    options: dict[str, set[str]] = {name: set() for name, _ in FILTERS}
     words: dict[str, list[tuple[int, int]]] = {}
     for slug, county, name in towns:
         data = read(town_part_path(slug))
@@ -132,10 +158,13 @@ def build_compact(
             lengths.append(min(127, -(-length // LENGTH_STEP)) | (128 if withdrawn else 0))
         if len(cards) > first:
             ranges.append([county, name, first, len(cards) - first])
+        for name, values in part.get("filters", {}).items():
+            options[name].update(values)
         for word, hexbits in part["words"].items():
             words.setdefault(word, []).append((first, int(hexbits, 16)))
     postings = {w: _posting(parts, len(cards)) for w, parts in sorted(words.items())}
-    return _files(cards, bytes(lengths), ranges, postings)
+    filters = {name: sorted(values) for name, values in options.items()}
+    return _files(cards, bytes(lengths), ranges, filters, postings)
 
 
 def _posting(parts: list[tuple[int, int]], total: int) -> str | list[int]:
@@ -161,6 +190,7 @@ def _files(
     cards: list[list[Any]],
     lengths: bytes,
     ranges: list[list[Any]],
+    filters: dict[str, list[str]],
     postings: Mapping[str, str | list[int]],
 ) -> dict[str, bytes]:
     size = sum(
@@ -181,6 +211,7 @@ def _files(
         "records": len(cards),
         "lengthStep": LENGTH_STEP,
         "towns": ranges,
+        "filters": filters,
         "lengths": base64.b64encode(lengths).decode("ascii"),
     }
     files[f"{COMPACT_ROOT}meta.json"] = _json(meta)
