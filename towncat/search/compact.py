@@ -1,9 +1,9 @@
-"""The compact index: what the search page needs for its first results, in small files.
+"""The compact index the search page answers from: words, filters and cards in small files.
 
 Pagefind answers a query only after its WebAssembly, every bundle's metadata, index
 chunks and result fragments have loaded (about 3 MB and 1.4 s a query at city scale).
-The compact index holds the two signals that rank results (static/search.js) and what a
-result card shows, and a query fetches only the parts of its words:
+The compact index holds the two signals that rank results (static/search.js), the
+filters and what a result card shows, and a query fetches only the parts of its words:
 
 * ``search/compact/towns/<slug>.json`` — one town's part, written with its pages (so an
   unchanged town's part is reused like its pages): each record's card and, per word,
