@@ -158,8 +158,8 @@ def build_compact(
             lengths.append(min(127, -(-length // LENGTH_STEP)) | (128 if withdrawn else 0))
         if len(cards) > first:
             ranges.append([county, name, first, len(cards) - first])
-        for name, values in part.get("filters", {}).items():
-            options[name].update(values)
+        for filter_name, values in part.get("filters", {}).items():
+            options[filter_name].update(values)
         for word, hexbits in part["words"].items():
             words.setdefault(word, []).append((first, int(hexbits, 16)))
     postings = {w: _posting(parts, len(cards)) for w, parts in sorted(words.items())}
@@ -180,10 +180,21 @@ def _posting(parts: list[tuple[int, int]], total: int) -> str | list[int]:
                 bits ^= low
         numbers.sort()
         return [n - p for n, p in zip(numbers, [0, *numbers], strict=False)]
-    value = 0
-    for first, bits in parts:
-        value |= bits << first
+    first, value = _joined(parts)
+    value <<= first
     return base64.b64encode(value.to_bytes((total + 7) // 8, "little")).decode("ascii")
+
+
+def _joined(parts: list[tuple[int, int]]) -> tuple[int, int]:
+    """The towns' bit sets (first record, bits) as one, joined pairwise so that the work
+    grows with the records times the logarithm of the towns, not with their product."""
+    while len(parts) > 1:
+        pairs = [
+            (f1, b1 | (b2 << (f2 - f1)))
+            for (f1, b1), (f2, b2) in zip(parts[::2], parts[1::2], strict=False)
+        ]
+        parts = pairs + parts[len(pairs) * 2 :]
+    return parts[0]
 
 
 def _files(
