@@ -43,7 +43,14 @@ def run_query(browser: Any, base: str, q: str) -> tuple[list[str], float]:
         timeout=30000,
     )
     seconds = time.perf_counter() - started
-    page.wait_for_timeout(50)
+    # the cards are shown one by one as they arrive: read the first page once complete
+    page.wait_for_function(
+        """() => {
+          const m = document.querySelector('[data-search-status]').textContent.match(/^找到 (\\d+) 条/);
+          return !m || document.querySelectorAll('.search-results li').length >= Math.min(10, +m[1]);
+        }""",
+        timeout=30000,
+    )
     hrefs = page.eval_on_selector_all(".search-results li h2 a", "els => els.map(e => e.href)")
     context.close()
     return [h.removeprefix(base).split("?")[0].rstrip("/") + "/" for h in hrefs], seconds

@@ -1,6 +1,6 @@
-// Search page: Pagefind's JS API over the bundles of each 区县 (towncat/search/bundles.py),
-// merged in the browser as searches need them; queries understood with query.js.
-// The page works without this script (the form degrades to browsing links).
+// Search page: queries understood with query.js, answered from the compact index
+// (towncat/search/compact.py: a few small files a query; filters and their options
+// included). The page works without this script (the form degrades to browsing links).
 import { MAX_QUERY, grams, prepareLexicon, suggestions, understand } from "./query.js";
 
 const app = document.querySelector("[data-search-app]");
@@ -11,21 +11,6 @@ function el(tag, attrs, text) {
   for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
   if (text) node.textContent = text;
   return node;
-}
-
-// Pagefind excerpts are text with <mark> around matches; rebuild them without innerHTML.
-function excerptNode(excerpt) {
-  const p = el("p", { class: "excerpt" });
-  const parts = excerpt.split(/(<mark>|<\/mark>)/);
-  let marked = false;
-  for (const part of parts) {
-    if (part === "<mark>") { marked = true; continue; }
-    if (part === "</mark>") { marked = false; continue; }
-    const text = part.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
-      .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
-    p.append(marked ? el("mark", {}, text) : document.createTextNode(text));
-  }
-  return p;
 }
 
 function resultNode(data) {
@@ -42,13 +27,12 @@ function resultNode(data) {
     info.append(el("a", { href: "tel:" + data.meta["电话"].replace(/[^0-9+]/g, "") }, data.meta["电话"]));
   }
   li.append(info);
-  if (data.excerpt) li.append(excerptNode(data.excerpt));
   return li;
 }
 
 async function start() {
   const root = new URL(app.dataset.root, location.href);
-  const bundles = app.dataset.bundles.split(" ").filter(Boolean);
+  const bundles = app.dataset.bundles.split(" ").filter(Boolean); // none: no search index
   const form = app.querySelector("[data-search-form]");
   const input = form.querySelector("input[name=q]");
   const status = app.querySelector("[data-search-status]");
@@ -58,105 +42,38 @@ async function start() {
   const selects = [...app.querySelectorAll("[data-search-filter]")];
   if (!bundles.length) return;
 
-  // The 区县 options come with the page, each naming its county's bundles.
+  // The 区县 options come with the page; the others with the compact index's metadata.
   const countySelect = selects.find((s) => s.dataset.searchFilter === "区县");
-  const countyBundles = new Map([...(countySelect ? countySelect.options : [])]
-    .filter((o) => o.value).map((o) => [o.value, o.dataset.bundles.split(" ").filter(Boolean)]));
 
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   if (countySelect) countySelect.value = params.get("区县") || "";
   // The filters are folded away (the answer comes first on a phone), open when one is set.
-  if (selects.some((s) => params.get(s.dataset.searchFilter))) form.querySelector("details").open = true;
-
-  // Bundles are loaded when a search first needs them, and stay merged: a search within
-  // one 区县 needs only that county's (a few of the hundreds a province has; every bundle
-  // adds to the setup and to each query), any other search needs them all. Loads run one
-  // after another, so a bundle is never merged twice. Pagefind keeps a bundle that failed
-  // to load and fails every later search on it, so a failed load drops everything and the
-  // next search starts again from nothing.
-  let pagefind = null;
-  let filtersShown = false;
-  let filtersStale = true; // bundles were merged since the filter options were made
-  const loaded = new Set();
-  let loading = Promise.resolve();
-  function needed() {
-    return countyBundles.get(countySelect && countySelect.value) || bundles;
-  }
-  function load(wanted) {
-    loading = loading.catch(() => {}).then(async () => {
-      const todo = wanted.filter((b) => !loaded.has(b));
-      if (!todo.length) return;
-      status.textContent = "正在载入搜索……";
-      try {
-        if (!pagefind) {
-          pagefind = await import(new URL(todo[0] + "pagefind.js", root).href);
-          await pagefind.options({ baseUrl: root.pathname, ranking: { metaWeights: { title: 5, "码": 3, "关键词": 3, "说法": 1, "字": 0 } } });
-          await pagefind.init();
-          loaded.add(todo[0]);
-        }
-        const rest = todo.filter((b) => !loaded.has(b));
-        await Promise.all(rest.map((b) =>
-          pagefind.mergeIndex(new URL(b, root).href, { baseUrl: root.pathname })));
-        for (const b of rest) loaded.add(b);
-      } catch (err) {
-        if (pagefind) await pagefind.destroy().catch(() => {});
-        pagefind = null;
-        loaded.clear();
-        throw err;
-      } finally {
-        filtersStale = true;
-      }
-    });
-    return loading;
-  }
-
-  // A filter's value: its select once the filters are shown, before that the URL's (the
-  // 区县 options come with the page and are set from the URL at once).
-  function chosen(select) {
-    if (filtersShown || select === countySelect) return select.value;
-    return params.get(select.dataset.searchFilter) || "";
-  }
-
-  // The other filters offer the values of the bundles loaded so far, and the chosen value
-  // even if none of them has it (that is what was searched). Asking Pagefind for them
-  // loads every filter file of every bundle, so it is done after the results are shown.
-  function refreshFilters() {
-    loading = loading.catch(() => {}).then(async () => {
-      if (!pagefind || !filtersStale) return;
-      filtersStale = false;
-      try {
-        const available = await pagefind.filters();
-        for (const select of selects) {
-          if (select === countySelect) continue;
-          const current = chosen(select);
-          const values = Object.keys(available[select.dataset.searchFilter] || {});
-          if (current && !values.includes(current)) values.push(current);
-          values.sort((a, b) => a.localeCompare(b, "zh-Hans-CN"));
-          select.replaceChildren(el("option", { value: "" }, "全部"),
-            ...values.map((value) => el("option", { value }, value)));
-          select.value = current;
-        }
-        form.querySelector("[data-search-filters]").hidden = false;
-        filtersShown = true;
-      } catch (err) {
-        filtersStale = true;
-        console.warn(err);
-      }
-    });
-    return loading;
-  }
+  const details = form.querySelector("details");
+  if (selects.some((s) => params.get(s.dataset.searchFilter))) details.open = true;
 
   let results = [];
   let shown = 0;
   let generation = 0; // bumped by every search; stale work checks it and gives up
+  let appending = Promise.resolve();
   async function showMore(mine = generation) {
     const page = results.slice(shown, shown + PAGE_SIZE);
     shown += page.length; // reserve this page now, so a second click takes the next one
-    const data = await Promise.all(page.map((r) => r.data()));
-    if (mine !== generation) return;
-    for (const d of data) list.append(resultNode(d));
-    more.hidden = shown >= results.length;
+    // every card asked for at once, each shown as soon as it and those above it are here
+    // (after the cards of an earlier click)
+    const data = page.map((r) => r.data());
+    data.forEach((d) => d.catch(() => {})); // a failure is reported once, below
+    const before = appending;
+    appending = (async () => {
+      await before.catch(() => {});
+      for (const d of data) {
+        const card = await d;
+        if (mine !== generation) return;
+        list.append(resultNode(card));
+      }
+      more.hidden = shown >= results.length;
+    })();
+    return appending;
   }
 
   // The lexicon (towncat/search/lexicon.py) turns what a resident types into the
@@ -174,62 +91,190 @@ async function start() {
     return lexicon;
   }
 
-  // Pagefind searches for each meaningful term, all at once; a page's score is how much
-  // of the query it covers: the sum over the searches it matches of their weight times
-  // its relative Pagefind score there (names and keywords weigh more than body text).
-  // Pages of items no longer in force come after those in force. Only the results shown
-  // are loaded (their fragments), so a query without answers costs no more than one with.
-  const WITHDRAWN_WORD = "kwithdrawn"; // towncat/site/pages.py: items no longer in force
-  // A term of two or more Chinese characters is searched twice: as pairs of characters
-  // in names and keywords (exact, the main signal), and as its single characters, which
-  // match the hidden 字 field of every page that has them all, wherever they are (the
-  // browser and the indexer split words differently; this keeps every page that
-  // contains the term, at a lower weight). Pagefind's own word search, which costs ten
-  // times more here, is used for other terms (digits, Latin letters, single characters).
-  const BODY = 0.35;
-  const MAX_TERMS = 4;
-  const PRECISE = 8; // characters
-  function plan(terms) {
-    if (!terms.length) return [{ text: null, weight: 1, of: 0 }];
+
+  // The compact index (towncat/search/compact.py): per word, the records that have it
+  // (a character pair of a name or keyword, a character or a Latin/digit run of the
+  // text); per record one byte (withdrawn, length of its text); the result cards in
+  // small files. A query fetches the metadata once and then only its words' buckets
+  // and the cards it shows.
+  let compact = null;
+  function loadCompact() {
+    if (!compact) {
+      const base = new URL(app.dataset.compact, location.href);
+      compact = fetchJson(new URL("meta.json", base)).then((meta) => {
+        const bytes = Uint8Array.from(atob(meta.lengths), (c) => c.charCodeAt(0));
+        let sum = 0;
+        for (const b of bytes) sum += b & 127;
+        return { base, meta, bytes, average: Math.max(1, sum / Math.max(1, bytes.length)),
+                 buckets: new Map(), chunks: new Map() };
+      });
+      compact.catch(() => { compact = null; });
+    }
+    return compact;
+  }
+  async function fetchJson(url) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(url + ": " + response.status);
+    return response.json();
+  }
+  function cached(map, key, url) {
+    if (!map.has(key)) {
+      const promise = fetchJson(url);
+      map.set(key, promise);
+      promise.catch(() => map.delete(key));
+    }
+    return map.get(key);
+  }
+  function fnv(text) { // FNV-1a, 32 bits (compact.py fnv1a)
+    let h = 2166136261;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+    return h;
+  }
+  // A character pair's bucket is its first character's (compact.py bucket_key).
+  const bucketOf = (c, word) =>
+    fnv(/^[kc]/.test(word) ? "c" + word.slice(1, 6) : word) % c.meta.buckets;
+  // The records that have every one of ``words``, as a bit set.
+  async function having(c, words) {
+    const size = (c.meta.records + 7) >> 3;
+    const sets = await Promise.all(words.map(async (word) => {
+      const n = bucketOf(c, word);
+      const bucket = await cached(c.buckets, n, new URL("b/" + n + ".json", c.base));
+      const value = bucket[word];
+      const bits = new Uint8Array(size);
+      if (typeof value === "string") {
+        const raw = atob(value);
+        for (let i = 0; i < raw.length; i++) bits[i] = raw.charCodeAt(i);
+      } else if (value) {
+        let at = 0;
+        for (const gap of value) { at += gap; bits[at >> 3] |= 1 << (at & 7); }
+      }
+      return bits;
+    }));
+    const out = sets[0];
+    for (const other of sets.slice(1)) for (let i = 0; i < out.length; i++) out[i] &= other[i];
+    return out;
+  }
+  function* members(bits, ranges) {
+    for (const [from, count] of ranges) {
+      for (let n = from; n < from + count; n++) if (bits[n >> 3] & (1 << (n & 7))) yield n;
+    }
+  }
+  const hexCode = (ch) => ch.codePointAt(0).toString(16).padStart(5, "0");
+  // A term's searches: its character pairs in names and keywords, and its characters
+  // anywhere at a third of the weight; a term without
+  // two Chinese characters: its characters and Latin/digit runs anywhere.
+  function compactPlan(terms) {
     const out = [];
     terms.slice(0, MAX_TERMS).forEach((t, of) => {
+      const han = [...t.text].filter((ch) => /\p{Script=Han}/u.test(ch));
+      const chars = [...new Set(han)].map((ch) => "c" + hexCode(ch));
       const pairs = grams(t.text);
-      if (!pairs) {
-        out.push({ text: t.text, weight: t.weight, of });
+      if (pairs) {
+        out.push({ words: [...new Set(pairs.split(" "))], weight: t.weight, of,
+                   precise: [...t.text].length >= PRECISE });
+        out.push({ words: chars, weight: t.weight * BODY, of });
         return;
       }
-      // a long name matched pair by pair is the item someone is citing
-      out.push({ text: pairs, weight: t.weight, of, precise: [...t.text].length >= PRECISE });
-      out.push({ text: [...t.text].join(" "), weight: t.weight * BODY, of });
+      const latin = (t.text.match(/[a-z0-9]{2,}/g) || []).map((w) => "a" + w);
+      if (chars.length || latin.length) out.push({ words: [...chars, ...latin], weight: t.weight, of });
     });
     return out;
   }
-  async function searchAll(terms, filters) {
-    const searches = plan(terms);
-    const [found, withdrawn] = await Promise.all([
-      Promise.all(searches.map((t) => pagefind.search(t.text, { filters }))),
-      pagefind.search(WITHDRAWN_WORD, { filters }),
-    ]);
+  // Pagefind's length normalisation (BM25, its defaults), relative within one search.
+  function lengthNorm(c, n) {
+    const ratio = (c.bytes[n] & 127) / c.average;
+    return 2.4 / (1 + 1.4 * (0.25 + 0.75 * ratio));
+  }
+  async function searchCompact(terms, filters) {
+    const c = await loadCompact();
+    const ranges = c.meta.towns.filter(([county, town]) =>
+      (!filters["区县"] || county === filters["区县"]) && (!filters["镇街"] || town === filters["镇街"]))
+      .map(([, , from, count]) => [from, count]);
+    const old = (n) => c.bytes[n] & 128;
+    // the other filters are words every result must have as well
+    const required = Object.entries(filters).filter(([name]) => name !== "区县" && name !== "镇街")
+      .map(([name, value]) => filterWord(name, value));
+    if (!terms.length) {
+      const all = required.length ? await having(c, required)
+        : new Uint8Array((c.meta.records + 7) >> 3).fill(255);
+      const ids = [...members(all, ranges)].sort((a, b) => (old(a) - old(b)) || (a - b));
+      return { results: ids.map((n) => compactResult(c, n)), missed: [] };
+    }
+    const searches = compactPlan(terms);
+    const found = await Promise.all(searches.map((s) => having(c, [...s.words, ...required])));
     const scores = new Map();
+    const precise = new Set();
     const hits = searches.map(() => 0);
-    found.forEach((response, i) => {
-      const results = response.results;
-      hits[i] = results.length;
-      const top = results.reduce((max, r) => Math.max(max, r.score), 1e-9);
-      for (const r of results) {
-        const entry = scores.get(r.id) || { r, score: 0 };
-        entry.score += searches[i].weight * (0.5 + 0.5 * r.score / top);
-        scores.set(r.id, entry);
+    found.forEach((bits, i) => {
+      const ids = [...members(bits, ranges)];
+      hits[i] = ids.length;
+      const top = ids.reduce((max, n) => Math.max(max, lengthNorm(c, n)), 1e-9);
+      for (const n of ids) {
+        scores.set(n, (scores.get(n) || 0) + searches[i].weight * (0.5 + 0.5 * lengthNorm(c, n) / top));
+        if (searches[i].precise) precise.add(n);
       }
     });
-    // Items no longer in force come last, unless their whole name was typed (a citation).
-    const precise = new Set(found.flatMap((response, i) =>
-      searches[i].precise ? response.results.map((r) => r.id) : []));
-    const old = new Set(withdrawn.results.map((r) => r.id).filter((id) => !precise.has(id)));
-    const ranked = [...scores.values()].sort((a, b) =>
-      (old.has(a.r.id) - old.has(b.r.id)) || (b.score - a.score) || (a.r.id < b.r.id ? -1 : 1));
+    const last = (n) => (old(n) && !precise.has(n) ? 1 : 0);
+    const ranked = [...scores.keys()].sort((a, b) =>
+      (last(a) - last(b)) || (scores.get(b) - scores.get(a)) || (a - b));
     const missed = terms.slice(0, MAX_TERMS).filter((t, of) => searches.every((s, i) => s.of !== of || !hits[i]));
-    return { results: ranked.map((e) => e.r), missed };
+    return { results: ranked.map((n) => compactResult(c, n)), missed };
+  }
+  // A result whose card is loaded when it is shown.
+  function compactResult(c, n) {
+    return {
+      id: "r" + n,
+      async data() {
+        const chunk = Math.floor(n / c.meta.chunk);
+        const cards = await cached(c.chunks, chunk, new URL("c/" + chunk + ".json", c.base));
+        const [url, title, town, office, phone, status] = cards[n % c.meta.chunk];
+        const meta = { title, "镇街": town, "承办机构": office };
+        if (phone) meta["电话"] = phone;
+        if (status) meta["状态"] = status;
+        return { url: new URL(url, root).pathname, meta };
+      },
+    };
+  }
+  // A term of two or more Chinese characters is searched twice: as pairs of characters
+  // in names and keywords (exact, the main signal), and as its single characters, which
+  // every record has that contains them all, wherever they are, at a lower weight.
+  const BODY = 0.35;
+  const MAX_TERMS = 4;
+  const PRECISE = 8; // characters: a long name matched pair by pair is an item being cited
+
+  // A filter's value: its select once the options are there, before that the URL's (the
+  // 区县 options come with the page and are set from the URL at once).
+  let filtersShown = false;
+  function chosen(select) {
+    if (filtersShown || select === countySelect) return select.value;
+    return params.get(select.dataset.searchFilter) || "";
+  }
+  // The options, made again at each search: the 镇街 of the chosen 区县 (or all), the
+  // other filters' values, and the chosen value even if no record has it (that is what
+  // was searched).
+  function showFilters(c) {
+    const county = countySelect ? countySelect.value : "";
+    for (const select of selects) {
+      if (select === countySelect) continue;
+      const name = select.dataset.searchFilter;
+      const current = chosen(select);
+      const values = name === "镇街"
+        ? [...new Set(c.meta.towns.filter(([k]) => !county || k === county).map(([, town]) => town))]
+        : [...(c.meta.filters[name] || [])];
+      if (current && !values.includes(current)) values.push(current);
+      values.sort((a, b) => a.localeCompare(b, "zh-Hans-CN"));
+      select.replaceChildren(el("option", { value: "" }, "全部"),
+        ...values.map((value) => el("option", { value }, value)));
+      select.value = current;
+    }
+    form.querySelector("[data-search-filters]").hidden = false;
+    filtersShown = true;
+  }
+  // The word a record has for a filter value (compact.py filter_word).
+  function filterWord(name, value) {
+    let h = 2166136261;
+    for (const byte of new TextEncoder().encode(name + "=" + value)) h = Math.imul(h ^ byte, 16777619) >>> 0;
+    return "f" + h.toString(16).padStart(8, "0");
   }
 
   // A failure of the latest search says so; a stale search's failure is of no interest.
@@ -256,8 +301,9 @@ async function start() {
     help.replaceChildren();
     help.hidden = true;
     more.hidden = true;
-    const [lex] = await Promise.all([loadLexicon(), load(needed())]);
+    const [lex, c] = await Promise.all([loadLexicon(), loadCompact()]);
     if (mine !== generation) return;
+    showFilters(c);
     const understood = typed ? understand(typed, lex) : null;
     if (typed && !understood.clean) {
       status.textContent = "请输入要办的事（如：装修太吵、低保、宅基地），不要只输入标点或符号。";
@@ -266,7 +312,8 @@ async function start() {
       showHelp(understood, [{ text: understood.clean }], lex, filters);
     } else if (understood || Object.keys(filters).length) {
       status.textContent = "正在搜索……";
-      const found = await searchAll(understood ? understood.terms : [], filters);
+      const terms = understood ? understood.terms : [];
+      const found = await searchCompact(terms, filters);
       if (mine !== generation) return;
       results = found.results;
       shown = 0;
@@ -279,7 +326,6 @@ async function start() {
     } else {
       status.textContent = "请输入要办的事，或选择筛选条件。";
     }
-    await refreshFilters();
   }
 
   // Nothing found: what matched nothing, words the site knows that look alike, and where
@@ -315,7 +361,7 @@ async function start() {
 
   form.addEventListener("submit", (e) => { e.preventDefault(); run(true); });
   for (const s of selects) s.addEventListener("change", () => run(true));
-  more.addEventListener("click", () => showMore());
+  more.addEventListener("click", () => showMore().catch((err) => console.warn(err)));
   await run(false);
 }
 

@@ -113,8 +113,11 @@ def test_one_town_edit_with_search_matches_a_clean_build_index_included(tmp_path
     edit(root / "content/towns/alpha/powers.yaml", "name: 临时占用城市绿化用地审批",
          "name: 临时占用城市绿地审批")
     build(root)
-    assert any(name.startswith("pagefind/huantai/filter/") for name in snapshot(root / "site"))
-    assert snapshot(root / "site") == clean_build(root, search=True)
+    files = snapshot(root / "site")
+    assert any(name.startswith("pagefind/huantai/filter/") for name in files)
+    assert any(name.startswith("search/compact/b/") for name in files)  # the compact index
+    assert "search/compact/towns/alpha.json" in files
+    assert files == clean_build(root, search=True)
 
 
 def test_search_bundle_of_an_unchanged_county_is_reused(tmp_path: Path) -> None:
@@ -165,6 +168,7 @@ def test_the_index_is_the_same_on_tmpfs_and_on_disk(tmp_path: Path) -> None:
                  "name: 临时占用城市绿地审批")
             build(root)
         assert snapshot(in_memory / "site") == snapshot(on_disk / "site")
+    assert "search/compact/meta.json" in snapshot(on_disk / "site")
     assert snapshot(on_disk / "site") == clean_build(on_disk, search=True)
 
 

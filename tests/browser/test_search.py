@@ -1,4 +1,4 @@
-"""Real-browser tests of the Chinese search page (Pagefind, one bundle per 区县).
+"""Real-browser tests of the Chinese search page (the compact index; Pagefind by 区县).
 
 The shipped content (马桥镇 and 金山镇 sample lists) is built once with its search index
 by the session fixtures of ``conftest.py`` (``site_dir``, ``base_url``, ``prefix_url``,
@@ -179,11 +179,16 @@ def wait_settled(page: Any, q: str, timeout: float = 15_000) -> str:
     return str(page.locator(STATUS).inner_text().strip())
 
 
-def wait_filters_shown(page: Any) -> None:
-    """Wait for the filter options, which the page fills after showing the results, and
-    unfold them (they are folded away so that the answer comes first on a phone)."""
-    page.wait_for_function("() => !document.querySelector('[data-search-filters]').hidden")
+def unfold_filters(page: Any) -> None:
+    """Unfold the filters (folded away so that the answer comes first on a phone)."""
     page.evaluate("() => { document.querySelector('.search-filters-box').open = true; }")
+
+
+def wait_filters_shown(page: Any) -> None:
+    """Unfold the filters and wait for their options, which the page asks Pagefind for
+    when they are unfolded (or after a search that used Pagefind)."""
+    unfold_filters(page)
+    page.wait_for_function("() => !document.querySelector('[data-search-filters]').hidden")
 
 
 def result_count(status: str) -> int:
@@ -203,8 +208,9 @@ def all_results(page: Any, status: str) -> list[dict[str, str]]:
         before = page.locator(RESULTS).count()
         assert more.is_visible(), f"{before} of {total} results shown and no 显示更多结果 button"
         more.click()
-        page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length > n",
-                               arg=[RESULTS, before])
+        # cards are shown one by one as they arrive: wait for the whole page of ten
+        page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length >= n",
+                               arg=[RESULTS, min(before + 10, total)])
     assert not more.is_visible(), "显示更多结果 is still offered after the last result"
     return shown_results(page)
 
@@ -474,9 +480,8 @@ def test_county_options_come_with_the_page(site_dir: Path) -> None:
     assert set(options) == {"桓台县", "临淄区"}, options
 
 
-def test_county_filter_loads_only_that_countys_bundles(browser: Any, base_url: str,
-                                                       site_dir: Path) -> None:
-    options = county_options(site_dir)
+def test_a_search_within_a_county_lists_only_its_towns(browser: Any, base_url: str) -> None:
+    """The results and the 镇街 options follow the 区县 chosen, widening and narrowing."""
     context, page, fetched = open_counting_bundles(
         browser, search_url(base_url, "占道", 区县="桓台县"))
     try:
@@ -484,36 +489,63 @@ def test_county_filter_loads_only_that_countys_bundles(browser: Any, base_url: s
         rows = all_results(page, status)
         assert rows, f"?q=占道&区县=桓台县: {status}"
         assert all("马桥镇" in r["office"] for r in rows), [r["office"] for r in rows]
-        assert fetched == set(options["桓台县"]), f"bundles fetched for 桓台县: {fetched}"
+        wait_filters_shown(page)
         town_options = page.locator('[data-search-filter="镇街"] option').all_inner_texts()
         assert town_options == ["全部", "马桥镇"], town_options
 
-        # Widening to 全部 loads the other county's bundles and finds both towns.
+        # Widening to 全部 finds both towns and offers both.
         page.locator('[data-search-filter="区县"]').select_option("")
         page.wait_for_function("() => !new URLSearchParams(location.search).has('区县')")
         status = wait_settled(page, "占道")
         offices = [r["office"] for r in all_results(page, status)]
         assert any("马桥镇" in o for o in offices) and any("金山镇" in o for o in offices), offices
-        assert fetched == set(options["桓台县"]) | set(options["临淄区"]), fetched
         town_options = page.locator('[data-search-filter="镇街"] option').all_inner_texts()
         assert sorted(town_options) == sorted(["全部", "马桥镇", "金山镇"]), town_options
 
-        # Narrowing to the other county needs nothing more and lists only its town.
+        # Narrowing to the other county lists only its town.
         page.locator('[data-search-filter="区县"]').select_option("临淄区")
         status = wait_settled(page, "占道")
         rows = all_results(page, status)
         assert rows and all("金山镇" in r["office"] for r in rows), [r["office"] for r in rows]
+        assert fetched == set(), f"Pagefind bundles fetched: {fetched}"
     finally:
         context.close()
 
 
-def test_search_without_county_loads_every_bundle(browser: Any, base_url: str,
-                                                  site_dir: Path) -> None:
-    every = {b for bundles in county_options(site_dir).values() for b in bundles}
-    context, page, fetched = open_counting_bundles(browser, search_url(base_url, "低保"))
+def test_a_search_with_every_filter_fetches_no_pagefind_file(browser: Any, base_url: str
+                                                             ) -> None:
+    """Queries, filters and the filters' options all come from the compact index."""
+    url = search_url(base_url, "占道", 类别="赋权事项", 事项类型="行政处罚", 状态="现行")
+    context, page, fetched = open_counting_bundles(browser, url)
     try:
-        wait_settled(page, "低保")
-        assert fetched == every, f"fetched {fetched}, the site has {every}"
+        status = wait_settled(page, "占道")
+        assert result_count(status) > 0, status
+        wait_filters_shown(page)
+        options = page.locator('[data-search-filter="事项类型"] option').all_inner_texts()
+        assert {"全部", "行政处罚", "行政许可"} <= set(options), options
+        page.wait_for_timeout(300)
+        assert fetched == set(), f"Pagefind bundles fetched: {fetched}"
+    finally:
+        context.close()
+
+
+def test_the_compact_index_failing_says_search_is_unavailable(browser: Any,
+                                                              base_url: str) -> None:
+    """With the compact index's word files unreachable, the search says so; the next
+    search, once they answer again, finds the results."""
+    pattern = re.compile(r"/search/compact/b/")
+    context = browser.new_context()
+    try:
+        context.route(pattern, lambda route: route.abort())
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(search_url(base_url, "占道"), wait_until="load")
+        page.wait_for_function("() => document.querySelector('[data-search-status]')"
+                               ".textContent.startsWith('搜索暂时不可用')")
+        assert page.locator(RESULTS).count() == 0
+        context.unroute(pattern)
+        page.locator("#search-q").press("Enter")
+        assert result_count(wait_settled(page, "占道")) > 0
     finally:
         context.close()
 
@@ -532,94 +564,6 @@ def test_switching_county_during_a_search_shows_only_the_last(new_page: Any,
     assert hrefs and all(site_path(h).startswith("towns/jinshan/") for h in hrefs), hrefs
     assert page.locator('[data-search-filter="区县"]').input_value() == "临淄区"
     assert not problems.all(), "\n".join(problems.all())
-
-
-def test_a_bundle_that_fails_to_load_is_reported(browser: Any, base_url: str,
-                                                site_dir: Path) -> None:
-    """With one county's bundle unreachable, a search within the other county works and
-    widening the search to every county says that search is unavailable."""
-    options = county_options(site_dir)
-    broken = options["临淄区"][0]
-    context = browser.new_context()
-    try:
-        context.route(re.compile(re.escape(broken)), lambda route: route.abort())
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        warnings: list[str] = []
-        page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
-        page.goto(search_url(base_url, "占道", 区县="桓台县"), wait_until="load")
-        status = wait_settled(page, "占道")
-        assert result_count(status) > 0, status
-        page.locator('[data-search-filter="区县"]').select_option("")
-        page.wait_for_function("() => document.querySelector('[data-search-status]')"
-                               ".textContent.startsWith('搜索暂时不可用')")
-        assert page.locator(RESULTS).count() == 0
-        assert warnings, "the failure should be reported on the console"
-    finally:
-        context.close()
-
-
-def test_a_search_after_a_failed_load_starts_again(browser: Any, base_url: str,
-                                                  site_dir: Path) -> None:
-    """Pagefind keeps a bundle whose merge failed and fails every later search on it; the
-    next search after such a failure loads the bundles again and gets the results of a
-    page that never failed."""
-    broken = county_options(site_dir)["临淄区"][0]
-    pattern = re.compile(re.escape(broken))
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(search_url(base_url, "占道"), wait_until="load")
-        expected = result_count(wait_settled(page, "占道"))
-        assert expected > 0
-        # 桓台县 first, so that 临淄区's bundle is merged into a running Pagefind.
-        context.route(pattern, lambda route: route.abort())
-        page.goto(search_url(base_url, "占道", 区县="桓台县"), wait_until="load")
-        assert 0 < result_count(wait_settled(page, "占道")) < expected
-        page.locator('[data-search-filter="区县"]').select_option("")
-        page.wait_for_function("() => document.querySelector('[data-search-status]')"
-                               ".textContent.startsWith('搜索暂时不可用')")
-        context.unroute(pattern)
-        page.locator("#search-q").press("Enter")
-        assert result_count(wait_settled(page, "占道")) == expected
-    finally:
-        context.close()
-
-
-def test_results_do_not_wait_for_the_filter_options(browser: Any, base_url: str) -> None:
-    """Filling the filter options loads every filter file of every bundle; the results
-    are shown while those files are still on their way, and the options come after."""
-    context = browser.new_context()
-    held: list[Any] = []
-    released = False
-
-    def hold(route: Any) -> None:  # answered once released
-        if released:
-            route.continue_()
-        else:
-            held.append(route)
-
-    try:
-        context.route(re.compile(r"\.pf_filter$"), hold)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(search_url(base_url, "占道"), wait_until="load")
-        assert result_count(wait_settled(page, "占道")) > 0
-        for _ in range(100):  # the options are asked for right after the results
-            if held:
-                break
-            page.wait_for_timeout(50)
-        assert held, "no filter file was requested"
-        assert page.locator("[data-search-filters]").is_hidden()
-        released = True
-        for route in held:
-            route.continue_()
-        wait_filters_shown(page)
-        options = page.locator('[data-search-filter="镇街"] option').all_inner_texts()
-        assert {"马桥镇", "金山镇"} <= set(options), options
-    finally:
-        context.close()
 
 
 def test_a_filter_value_no_page_has_finds_nothing_and_stays_chosen(new_page: Any,

@@ -22,7 +22,14 @@ from ..content.schema import load_schemas
 from ..content.summary import Overview
 from ..history.editions import EditionRef
 from ..history.replay import History
-from ..search.bundles import CHARS_MARKER, add_search_chars, plan_bundles
+from ..search.bundles import plan_bundles
+from ..search.compact import (
+    CHARS_MARKER,
+    build_compact,
+    page_record,
+    render_town_part,
+    town_part_path,
+)
 from ..search.lexicon import LEXICON_PATH, render_lexicon
 from ..site import urls
 from ..site.citation import Citing
@@ -53,7 +60,7 @@ class SiteJob:
     global_key: str
     env: jinja2.Environment
     citing: Citing
-    search: bool = True  # pages get the hidden 字 field only when they will be indexed
+    search: bool = True  # record pages give the compact index their records
 
 
 def render_html(
@@ -63,23 +70,32 @@ def render_html(
     nav: dict[str, Any],
     *,
     search: bool = True,
+    records: list[dict[str, Any]] | None = None,
 ) -> bytes:
+    """The page's bytes; a record page adds its compact-index record to ``records``."""
     html = render_page(env, page, config, nav)
-    if page.search_record is not None:  # the field only matters to pages that are indexed
-        html = add_search_chars(html) if search else html.replace(CHARS_MARKER, "", 1)
+    if page.search_record is not None:  # the marker ends the text that search sees
+        if search and records is not None:
+            records.append(page_record(page, html))
+        html = html.replace(CHARS_MARKER, "", 1)
     return html.encode("utf-8")
 
 
 def write_town(job: SiteJob, town: Town, key: str) -> TownOutput:
     """Render one town's pages and downloads into the staging folder."""
     files, page_urls = [], []
+    records: list[dict[str, Any]] = []
     pages = build_town_pages(job.overview, town, job.config, job.labels, job.history, job.citing)
     for page in pages:
         path = job.prefix + urls.output_path(page.url)
-        html = render_html(job.env, page, job.config, job.nav, search=job.search)
+        html = render_html(job.env, page, job.config, job.nav, search=job.search, records=records)
         write_file(job.folder, path, html)
         files.append(path)
         page_urls.append(page.url)
+    if job.search and not job.prefix:  # the town's part of the compact search index
+        path = town_part_path(town.slug)
+        write_file(job.folder, path, render_town_part(records))
+        files.append(path)
     for path, data in town_data_files(town, job.config.base_url).items():
         write_file(job.folder, job.prefix + path, data)
         files.append(job.prefix + path)
@@ -126,6 +142,9 @@ def render_aggregates(
             staging.add(path, data)
     if searchable:
         staging.add(LEXICON_PATH, render_lexicon(job.overview))
+        towns = [(t.slug, t.county, t.name) for t in job.overview.towns]
+        for path, data in build_compact(towns, read).items():
+            staging.add(path, data)
     for path, data in read_assets(job.root / job.config.static_dir).items():
         staging.add(job.prefix + path, data)
     return len(other)

@@ -1,4 +1,4 @@
-"""The search index: bundles of towns, running Pagefind, making its output canonical.
+"""The search indexes: the compact index the search page uses; Pagefind's bundles, canonical.
 Owns what is indexed and how the bundles are laid out.
 May import: content, history, site.
 """

@@ -1,10 +1,8 @@
 """Search indexing with Pagefind's extended build (Chinese segmentation), bundles by 区县.
 
-Item and office pages are the search records (``data-pagefind-body``). Pagefind
-segments the index with jieba but the browser segments queries with ICU, so a
-query such as 排污 can miss pages that contain it; every record therefore gets a
-hidden field listing its distinct Chinese characters, which restores recall
-(measured in shared/reference/pagefind.md §2.6). Bundles hold the towns of one
+Item and office pages are the search records (``data-pagefind-body``). The search page
+answers from the compact index (``compact``); Pagefind's bundles are the site's
+full-text index (jieba's words, excerpts, filters) for other uses. Bundles hold the towns of one
 county, at most ``search_bundle_towns`` of them (configuration; 4 by default), and
 are merged in the browser (all of them, or only a county's for a search within
 it): the indexer's memory is bounded by the largest bundle, and an edit to one town
@@ -18,7 +16,6 @@ result id names one page in the whole site.
 
 from __future__ import annotations
 
-import re
 import subprocess
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,10 +25,6 @@ from pathlib import Path
 from ..content.summary import Overview
 from .pagefind_files import PagefindFormatError, canonicalize_bundle
 
-CHARS_MARKER = "<!--search-chars-->"
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_TAG = re.compile(r"<[^>]+>")
-_IGNORED = re.compile(r"<(p|div|section)\b[^>]*\bdata-pagefind-ignore\b[^>]*>.*?</\1>", re.DOTALL)
 BUNDLE_ROOT = "pagefind"
 
 
@@ -62,26 +55,6 @@ def plan_bundles(overview: Overview, towns_per_bundle: int) -> list[Bundle]:
             name = county.slug if len(chunks) == 1 else f"{county.slug}-{number}"
             bundles.append(Bundle(name, tuple(chunk), county.name))
     return bundles
-
-
-def distinct_chars(html: str) -> str:
-    """The distinct Chinese characters of ``html``'s indexed text (elements marked
-    ``data-pagefind-ignore`` left out), in code-point order."""
-    text = _TAG.sub(" ", _IGNORED.sub(" ", html))
-    return " ".join(sorted(set(_CJK.findall(text))))
-
-
-def add_search_chars(html: str) -> str:
-    """Replace the marker in a record page with the hidden character field."""
-    if CHARS_MARKER not in html:
-        return html
-    start = html.find("data-pagefind-body")
-    body = html[start : html.index(CHARS_MARKER)] if start >= 0 else ""
-    field = (
-        f'<div hidden data-pagefind-ignore data-pagefind-meta="字[data-chars]" '
-        f'data-chars="{distinct_chars(body)}"></div>'
-    )
-    return html.replace(CHARS_MARKER, field, 1)
 
 
 def pagefind_binary() -> str:
