@@ -265,3 +265,54 @@ def test_a_bad_form_builds_nothing(project) -> None:
     assert main(["--root", str(root), "build", "--no-search"], out=out) == 1
     assert "[form-too-large]" in out.getvalue()
     assert not (root / "site").exists()
+
+
+# -- Comparing one matter's guide across towns.
+
+
+def _summary(slug: str, name: str, *matters: object) -> object:
+    from towncat.content.summary import TownSummary
+
+    return TownSummary(slug, "370321105000", name, "镇", "桓台县", True, len(matters), None, None,
+                       (), (), (), (), tuple(matters))  # type: ignore[arg-type]
+
+
+def test_guides_of_one_matter_are_compared_with_differences_marked() -> None:
+    from towncat.content.model import Region
+    from towncat.content.summary import Matter, Overview
+    from towncat.site.overview import guide_comparisons, matter_anchor
+
+    key = "name:乡村建设规划许可证核发"
+    a = Matter(key, "乡村建设规划许可证核发", "行政许可", None, "现行", "xk-0006",
+               "20个工作日", "10个工作日", "不收费", 6, 2, False)
+    b = Matter(key, "乡村建设规划许可证核发", "行政许可", None, "现行", "xk-0007",
+               "20个工作日", "5个工作日", "不收费", 4, 2, True)
+    lone = Matter("name:只在一镇", "只在一镇", "行政许可", None, "现行", "xk-0001",
+                  None, None, None, 3, 1, False)
+    no_guide = Matter(key, "乡村建设规划许可证核发", "行政许可", None, "现行", "xk-0001")
+    overview = Overview(Region("淄博市", "370300", ()), (
+        _summary("maqiao", "马桥镇", a, lone), _summary("jinshan", "金山镇", b),
+        _summary("tangshan", "唐山镇", no_guide)))  # type: ignore[arg-type]
+    (compared,) = guide_comparisons(overview)
+    assert compared["anchor"] == matter_anchor(key)
+    assert compared["differences"] == ["承诺时限", "申请材料（项）", "网上办理"]
+    rows = {t["town"]: t["cells"] for t in compared["towns"]}
+    assert set(rows) == {"马桥镇", "金山镇"}  # a town without the guide is not compared
+    assert rows["马桥镇"] == [("10个工作日", True), ("20个工作日", False), ("6", True),
+                           ("2", False), ("不可以", True), ("不收费", False)]
+
+
+def test_compare_page_shows_the_shipped_guides_side_by_side(tmp_path: Path) -> None:
+    import shutil
+
+    repo = Path(__file__).resolve().parent.parent
+    root = tmp_path / "repo"
+    for name in ("content", "schemas", "templates", "static"):
+        shutil.copytree(repo / name, root / name)
+    assert main(["--root", str(root), "build", "--no-search"], out=io.StringIO()) == 0
+    html = (root / "site/compare/index.html").read_text(encoding="utf-8")
+    section = html[html.index('id="guides-title"'):]
+    assert "城镇污水排入排水管网许可" in section
+    match = re.search(r"城镇污水排入排水管网许可</h3>\s*<p>不一致：([^。]+)。", section)
+    assert match and match[1] == "承诺时限"
+    assert '<td class="differs"><mark>' in section

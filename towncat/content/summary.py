@@ -27,6 +27,13 @@ class Matter:
     code: str | None
     status: str
     id: str
+    # what the comparison shows of its 办事指南 (materials is None: the item has no guide)
+    legal: str | None = None
+    promised: str | None = None
+    fees: str | None = None
+    materials: int | None = None
+    visits: int | None = None
+    online: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,12 +90,7 @@ def summarize_town(town: Town) -> TownSummary:
         if office.staffing:
             for name in ("administrative", "institutional", "other"):
                 staffing[name] += getattr(office.staffing, name) or 0
-    matters = tuple(
-        Matter(
-            f"code:{p.code}" if p.code else f"name:{p.name}", p.name, p.type, p.code, p.status, p.id
-        )
-        for p in powers
-    )
+    matters = tuple(matter(p) for p in powers)
     return TownSummary(
         town.slug,
         town.facts.code,
@@ -105,6 +107,25 @@ def summarize_town(town: Town) -> TownSummary:
         tuple(sorted(staffing.items())),
         matters,
         vocabulary(town),
+    )
+
+
+def matter(power: Power) -> Matter:
+    """A power as the comparison page matches it (by 事项编码, else by name)."""
+    guide, limit = power.guide, power.time_limit
+    return Matter(
+        f"code:{power.code}" if power.code else f"name:{power.name}",
+        power.name,
+        power.type,
+        power.code,
+        power.status,
+        power.id,
+        limit.legal if limit else None,
+        limit.promised if limit else None,
+        power.fees,
+        len(guide.materials) if guide else None,
+        guide.visits if guide else None,
+        bool(guide and guide.online_url),
     )
 
 
