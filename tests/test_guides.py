@@ -316,3 +316,16 @@ def test_compare_page_shows_the_shipped_guides_side_by_side(tmp_path: Path) -> N
     match = re.search(r"城镇污水排入排水管网许可</h3>\s*<p>不一致：([^。]+)。", section)
     assert match and match[1] == "承诺时限"
     assert '<td class="differs"><mark>' in section
+
+
+def test_materials_and_results_become_words_search_knows() -> None:
+    from towncat.content.model import Guide, Material, Power
+    from towncat.content.summary import guide_words
+
+    guide = Guide(materials=(Material("居民户口簿和居民身份证"),
+                             Material("申请人身份证明（自然人提交居民身份证）"),
+                             Material("林权证或者集体林地承包合同")),
+                  result_name="林木采伐许可证")
+    power = Power("xk-1", "林木采伐许可证核发", "行政许可", (), "office", guide=guide)
+    assert guide_words(power) == {"居民户口簿", "居民身份证", "申请人身份证明", "林权证",
+                                  "集体林地承包合同", "林木采伐许可证"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -101,3 +102,14 @@ def test_no_horizontal_scrolling_on_a_phone(new_page: Any, guide_url: str) -> No
     page.goto(guide_url, wait_until="load")
     page.locator("details").evaluate_all("els => els.forEach(d => d.open = true)")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_material_finds_the_items_that_ask_for_it(new_page: Any, base_url: str) -> None:
+    """林权证 is in no item's name or keywords, only in the 林木采伐 guides' materials."""
+    page, _ = new_page()
+    page.goto(base_url + "search/?q=" + quote("林权证"), wait_until="load")
+    page.wait_for_function("() => document.querySelectorAll('[data-search-results] h2 a').length > 0",
+                           timeout=15_000)
+    top = page.eval_on_selector_all("[data-search-results] h2 a",
+                                    "els => els.slice(0, 3).map(e => e.getAttribute('href'))")
+    assert any(re.search(r"towns/(maqiao|jinshan)/powers/xk-0009/", href) for href in top), top

@@ -8,6 +8,7 @@ never needs every town's full catalogue in one process.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -129,6 +130,24 @@ def matter(power: Power) -> Matter:
     )
 
 
+_MATERIAL_PARTS = re.compile(r"[、，,；;/]|或者|以及|及|和")
+
+
+def guide_words(item: Power | Duty) -> set[str]:
+    """The documents a guide asks for and the result it gives, as short words
+    (居民户口簿和居民身份证 → 居民户口簿, 居民身份证), so that search knows them."""
+    guide = item.guide
+    if guide is None:
+        return set()
+    names = [m.name for m in guide.materials] + ([guide.result_name] if guide.result_name else [])
+    words = set()
+    for name in names:
+        for part in _MATERIAL_PARTS.split(re.sub(r"（[^）]*）|\([^)]*\)", "", name)):
+            if 2 <= len(part.strip()) <= 12:
+                words.add(part.strip())
+    return words
+
+
 def vocabulary(town: Town) -> tuple[str, ...]:
     """The words of a town that search should know: item names, keywords, office names."""
     words: set[str] = set()
@@ -137,6 +156,7 @@ def vocabulary(town: Town) -> tuple[str, ...]:
     for item in items:
         words.add(item.name)
         words.update(item.keywords)
+        words.update(guide_words(item))
     for office in town.institutions.items if town.institutions else ():
         words.add(office.name)
         if office.short_name:
