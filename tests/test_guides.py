@@ -329,3 +329,22 @@ def test_materials_and_results_become_words_search_knows() -> None:
     power = Power("xk-1", "林木采伐许可证核发", "行政许可", (), "office", guide=guide)
     assert guide_words(power) == {"居民户口簿", "居民身份证", "申请人身份证明", "林权证",
                                   "集体林地承包合同", "林木采伐许可证"}
+
+
+def test_the_editor_guides_full_example_passes_check(project) -> None:
+    """The example in docs/editor-guide.md §8 is a valid item, forms and all."""
+    guide = (Path(__file__).resolve().parent.parent / "docs/editor-guide.md").read_text(
+        encoding="utf-8")
+    section = guide[guide.index("## 8. 办事指南"):]
+    example = re.search(r"```yaml\n(  - id: xk-0006\n.*?)```", section, re.DOTALL)
+    assert example
+    powers = ("# yaml-language-server: $schema=../../../schemas/powers.schema.json\n"
+              "sources:\n  - title: 示例\npowers:\n"
+              + example[1].replace("handling_office: service-center",
+                                   "handling_office: enforcement"))
+    forms = re.findall(r"(forms/[^\s]+\.pdf)", example[1])
+    assert len(forms) == 2
+    root = project({"towns/alpha/powers.yaml": powers,
+                    **{f"towns/alpha/{f}": make_pdf("表", []) for f in forms}})
+    code, output = run_check(root)
+    assert code == 0, output
