@@ -348,3 +348,34 @@ def test_the_editor_guides_full_example_passes_check(project) -> None:
                     **{f"towns/alpha/{f}": make_pdf("表", []) for f in forms}})
     code, output = run_check(root)
     assert code == 0, output
+
+
+def test_a_duty_guide_reaches_its_page_checklist_json_and_materials_csv(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    duties = root / "content/towns/alpha/duties.yaml"
+    text = duties.read_text(encoding="utf-8")
+    duties.write_text(text.replace("    lead_office: enforcement\n", """    lead_office: enforcement
+    guide:
+      materials:
+        - name: 施工安全隐患报告单
+          copies: 2
+      steps:
+        - order: 1
+          name: 报告
+          actor: 村（居）网格员
+      result_name: 隐患整改通知
+""", 1), encoding="utf-8")
+    assert "隐患报告单" in duties.read_text(encoding="utf-8")
+    assert main(["--root", str(root), "build", "--no-search"], out=io.StringIO()) == 0
+    site = root / "site"
+    html = (site / "towns/alpha/duties/zt-0001/index.html").read_text(encoding="utf-8")
+    assert "办理须知" in html and "施工安全隐患报告单" in html and "村（居）网格员" in html
+    assert "隐患整改通知" in html
+    assert "施工安全隐患报告单" in (site / "towns/alpha/duties/zt-0001/materials/index.html").read_text(
+        encoding="utf-8")
+    data = json.loads((site / "data/towns/alpha/catalogue.json").read_text(encoding="utf-8"))
+    assert data["duties"]["items"][0]["guide"]["materials"][0]["copies"] == 2
+    rows = _csv(site / "data/towns/alpha/materials.csv")
+    duty_rows = [r for r in rows if r["清单"] == "职责任务清单"]
+    assert [(r["事项编号"], r["材料名称"], r["承办机构"]) for r in duty_rows] == [
+        ("zt-0001", "施工安全隐患报告单", "综合执法办公室")]

@@ -100,7 +100,12 @@ def _form_problem(folder: Path, relative: str) -> tuple[str, str] | None:
         limit = MAX_FORM_BYTES // (1024 * 1024)
         return "form-too-large", f"{relative} 有 {size / 1048576:.1f} MB，上限 {limit} MB"
     if not _content_is(file, expected):
-        return "form-wrong-type", f"{relative} 的内容不是 {expected.label} 文件（按文件内容判断）"
+        seems = _looks_like(file)
+        return "form-wrong-type", (
+            f"{relative} 的内容不是 {expected.label} 文件（按文件内容判断"
+            + (f"，看起来是{seems}" if seems else "")
+            + "）：请导出为真正的 PDF、DOCX 或 XLSX"
+        )
     return None
 
 
@@ -113,6 +118,19 @@ def _stays_inside(forms: Path, file: Path) -> bool:
         return real.is_relative_to(Path(os.path.realpath(forms)))
     except OSError:
         return False
+
+
+def _looks_like(file: Path) -> str | None:
+    """A guess at what a refused file is, for the message."""
+    with file.open("rb") as handle:
+        head = handle.read(512).lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<script" in head:
+        return "网页（HTML）"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "旧版 Office 文件（.doc / .xls）"
+    if head.startswith(b"%pdf-"):
+        return "PDF"
+    return None
 
 
 def _content_is(file: Path, expected: FormType) -> bool:
