@@ -134,7 +134,13 @@ def compare_rows(overview: Overview) -> list[dict[str, Any]]:
         for matter in town.matters:
             row = rows.setdefault(
                 matter.key,
-                {"name": matter.name, "type": matter.type, "code": matter.code, "holders": []},
+                {
+                    "key": matter.key,
+                    "name": matter.name,
+                    "type": matter.type,
+                    "code": matter.code,
+                    "holders": [],
+                },
             )
             row["holders"].append(
                 {
@@ -208,6 +214,11 @@ def compare_page(overview: Overview) -> Page:
         if t.powers is not None
     ]
     rows = compare_rows(overview)
+    guides = guide_comparisons(overview)
+    compared = {g["anchor"] for g in guides}
+    for row in rows:  # the table links to the side-by-side guides below it
+        anchor = matter_anchor(row["key"])
+        row["guide"] = "#" + anchor if anchor in compared else None
     return Page(
         urls.COMPARE,
         "compare.html",
@@ -216,7 +227,7 @@ def compare_page(overview: Overview) -> Page:
             "towns": towns,
             "rows": rows,
             "shared": sum(1 for r in rows if len(r["holders"]) > 1),
-            "guides": guide_comparisons(overview),
+            "guides": guides,
         },
         sample=any(t.sample for t in overview.towns if t.powers is not None),
         breadcrumbs=(("首页", urls.HOME), ("赋权事项对比", urls.COMPARE)),
