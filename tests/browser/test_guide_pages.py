@@ -63,7 +63,8 @@ def test_checklist_text_can_be_copied(new_page: Any, guide_url: str) -> None:
     text = page.locator(".copy-list textarea").input_value()
     names = page.locator(".materials .checklist > li strong").all_inner_texts()
     assert [line.split(". ", 1)[1].split("（")[0] for line in text.splitlines()] == [
-        n.split("（")[0] for n in names]
+        n.split("（")[0] for n in names
+    ]
 
 
 def test_forms_download_with_their_type(new_page: Any, guide_url: str, site_dir: Path) -> None:
@@ -92,8 +93,9 @@ def test_guide_pages_have_no_serious_accessibility_violations(
     page.goto(guide_url + suffix, wait_until="load")
     page.locator("details").evaluate_all("els => els.forEach(d => d.open = true)")
     violations = axe.run(page).response["violations"]
-    blocking = [f"{v['id']}: {v['help']}" for v in violations
-                if v.get("impact") in ("serious", "critical")]
+    blocking = [
+        f"{v['id']}: {v['help']}" for v in violations if v.get("impact") in ("serious", "critical")
+    ]
     assert not blocking, blocking
 
 
@@ -108,8 +110,10 @@ def test_a_material_finds_the_items_that_ask_for_it(new_page: Any, base_url: str
     """林权证 is in no item's name or keywords, only in the 林木采伐 guides' materials."""
     page, _ = new_page()
     page.goto(base_url + "search/?q=" + quote("林权证"), wait_until="load")
-    page.wait_for_function("() => document.querySelectorAll('[data-search-results] h2 a').length > 0",
-                           timeout=15_000)
-    top = page.eval_on_selector_all("[data-search-results] h2 a",
-                                    "els => els.slice(0, 3).map(e => e.getAttribute('href'))")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-search-results] h2 a').length > 0", timeout=15_000
+    )
+    top = page.eval_on_selector_all(
+        "[data-search-results] h2 a", "els => els.slice(0, 3).map(e => e.getAttribute('href'))"
+    )
     assert any(re.search(r"towns/(maqiao|jinshan)/powers/xk-0009/", href) for href in top), top
