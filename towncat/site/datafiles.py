@@ -174,8 +174,18 @@ def _header(schemas: SchemaSet, node: Any, path: tuple[str, ...]) -> str:
     return titles[0] + "".join(f"（{t}）" for t in titles[1:])
 
 
+_HEADERS: dict[tuple[int, str], Headers] = {}  # per schema set (read once per process)
+
+
 def csv_headers(schemas: SchemaSet, kind: str, cls: type) -> Headers:
     """Column key → Chinese header for the CSV of a list (``kind``) of records ``cls``."""
+    cached = _HEADERS.get((id(schemas), kind))
+    if cached is None:
+        cached = _HEADERS[(id(schemas), kind)] = _list_headers(schemas, kind, cls)
+    return cached
+
+
+def _list_headers(schemas: SchemaSet, kind: str, cls: type) -> Headers:
     node = schemas.schemas[kind]["properties"][kind]["items"]
     headers: Headers = dict(TOWN_COLUMNS)
     office_field = OFFICE_FIELDS.get(kind)
