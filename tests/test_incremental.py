@@ -214,3 +214,17 @@ def test_a_thesaurus_edit_reaches_the_pages_of_towns_that_did_not_change(tmp_pat
     pages = "\n".join(p.read_text(encoding="utf-8") for p in (root / "site/towns").rglob("*.html"))
     assert "另一种说法" in pages and "某种说法" not in pages
     assert snapshot(root / "site") == clean_build(root, search=True)
+
+
+def test_a_form_edit_rebuilds_its_town_and_matches_a_clean_build(tmp_path: Path) -> None:
+    """A guide's form file is part of its town's key: a new version is published."""
+    from pdfmini import make_pdf
+
+    root = copy_fixture(tmp_path)
+    build(root, "--no-search")
+    form = root / "content/towns/alpha/forms/申请表.pdf"
+    form.write_bytes(make_pdf("乡村建设规划许可申请表（2025年版）", ["申请人：", "电话："]))
+    output = build(root, "--no-search")
+    assert "其中 1 个镇街沿用上次结果" in output  # beta reused, alpha built again
+    assert (root / "site/towns/alpha/forms/申请表.pdf").read_bytes() == form.read_bytes()
+    assert snapshot(root / "site") == clean_build(root)

@@ -9,6 +9,8 @@ and what ``check`` must report::
     # expect: no-contact towns/alpha/powers.yaml:12:22   (another file of content/)
     # expect: unknown-file -              (no position)
     # expect-message: 是否想写 keywords   (text that must appear in that problem's line)
+    # with-file: towns/alpha/forms/表.pdf <html>…   (another file the case needs, as text)
+    # with-file-bytes: towns/alpha/forms/大.pdf 6000000   (a PDF of that many bytes)
 
 Line numbers count the header lines too: a fixture is exactly the file ``check`` reads.
 Byte-level kinds (encodings, invisible characters, size) are built below in Python,
@@ -53,6 +55,7 @@ class Case:
     data: str | bytes
     expects: tuple[Expect, ...]
     messages: tuple[str, ...] = ()
+    extra: tuple[tuple[str, bytes], ...] = ()  # (path relative to content/, bytes)
 
 
 _WHERE = re.compile(r"^(?:(?P<file>[^:]+):)?(?P<line>\d+):(?P<col>\d+)$")
@@ -62,6 +65,7 @@ def _parse_header(name: str, text: str) -> Case:
     replaces = None
     expects: list[Expect] = []
     messages: list[str] = []
+    extra: list[tuple[str, bytes]] = []
     pending: list[tuple[str, str]] = []
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -75,6 +79,12 @@ def _parse_header(name: str, text: str) -> Case:
             pending.append((code, where.strip()))
         elif key == "expect-message":
             messages.append(value)
+        elif key == "with-file":
+            path, _, data = value.partition(" ")
+            extra.append((path, data.encode("utf-8")))
+        elif key == "with-file-bytes":
+            path, _, size = value.partition(" ")
+            extra.append((path, b"%PDF-1.4\n" + b"0" * int(size)))
     optional = ("thesaurus.yaml",)  # content files the minimal project does without
     assert replaces in (*MINIMAL_FILES, *optional), (
         f"{name}: '# replaces:' must name a file of the project"
@@ -88,7 +98,7 @@ def _parse_header(name: str, text: str) -> Case:
         expects.append(Expect(code, match["file"] or replaces, int(match["line"]),
                               int(match["col"])))
     assert expects, f"{name}: no '# expect:' line"
-    return Case(name, replaces, text, tuple(expects), tuple(messages))
+    return Case(name, replaces, text, tuple(expects), tuple(messages), tuple(extra))
 
 
 def _file_cases() -> list[Case]:
@@ -138,7 +148,7 @@ def _expected_exit(case: Case) -> int:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_invalid_fixture(case: Case, project, capsys) -> None:
-    root = project({case.replaces: case.data})
+    root = project({case.replaces: case.data, **dict(case.extra)})
     exit_code, output = run_check(root)
     stderr = capsys.readouterr().err
     assert "Traceback" not in output + stderr
@@ -251,7 +261,7 @@ def test_unknown_file_lists_the_allowed_names(project) -> None:
     root = project({"towns/alpha/说明.docx": b"PK\x03\x04"})
     exit_code, output = run_check(root)
     (problem,) = _only(output, "unknown-file")
-    assert "允许的文件：town.yaml、powers.yaml、duties.yaml、institutions.yaml" in problem.text
+    assert "允许的文件：town.yaml、powers.yaml、duties.yaml、institutions.yaml，以及表格文件夹 forms/" in problem.text
     assert exit_code == 1
 
 

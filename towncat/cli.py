@@ -17,12 +17,13 @@ from .build.pipeline import CheckResult, check_all, run_build
 from .build.shards import ShardError, run_assemble, run_shard
 from .config import Config, ConfigError, load_config
 from .content.problems import count_by_severity, format_problem
-from .content.reference import render_readme
+from .content.reference import render_readme, replace_section
 from .content.schema import load_schemas
 from .content.summary import Overview, summarize
 from .history.editions import diff_editions, versions_at, versions_of
 from .history.gitlog import GitError
 from .search.bundles import SearchIndexError
+from .site.datafiles import csv_reference
 from .site.timeline import render_diff_summary
 from .site.views import build_labels
 
@@ -274,7 +275,8 @@ def sheet_command(root: Path, config: Config, args: argparse.Namespace, out: Tex
 def update_readme(root: Path, config: Config, *, check_only: bool, out: TextIO) -> int:
     readme = root / "README.md"
     text = readme.read_text(encoding="utf-8")
-    updated = render_readme(text, load_schemas(root / config.schema_dir))
+    schemas = load_schemas(root / config.schema_dir)
+    updated = replace_section(render_readme(text, schemas), "csv", csv_reference(schemas))
     if updated == text:
         print("README.md 已是最新", file=out)
         return EXIT_OK

@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from ..config import Config
+from ..content.forms import form_info, read_forms
 from ..content.model import Town
 from ..content.schema import load_schemas
 from ..content.summary import Overview
@@ -85,7 +86,15 @@ def write_town(job: SiteJob, town: Town, key: str) -> TownOutput:
     """Render one town's pages and downloads into the staging folder."""
     files, page_urls = [], []
     records: list[dict[str, Any]] = []
-    pages = build_town_pages(job.overview, town, job.config, job.labels, job.history, job.citing)
+    folder = job.root / job.config.content_dir / "towns" / town.slug
+    paths = town_forms(town)
+    forms = {path: form_info(folder, path) for path in paths}
+    for path, data in read_forms(folder, paths).items():  # published beside the town's pages
+        write_file(job.folder, job.prefix + urls.town_url(town.slug) + path, data)
+        files.append(job.prefix + urls.town_url(town.slug) + path)
+    pages = build_town_pages(
+        job.overview, town, job.config, job.labels, job.history, job.citing, forms
+    )
     for page in pages:
         path = job.prefix + urls.output_path(page.url)
         html = render_html(job.env, page, job.config, job.nav, search=job.search, records=records)
@@ -96,10 +105,18 @@ def write_town(job: SiteJob, town: Town, key: str) -> TownOutput:
         path = town_part_path(town.slug)
         write_file(job.folder, path, render_town_part(records))
         files.append(path)
-    for path, data in town_data_files(town, job.config.base_url).items():
+    schemas = load_schemas(job.root / job.config.schema_dir)
+    for path, data in town_data_files(town, job.config.base_url, schemas).items():
         write_file(job.folder, job.prefix + path, data)
         files.append(job.prefix + path)
     return TownOutput(key, files, page_urls)
+
+
+def town_forms(town: Town) -> tuple[str, ...]:
+    """Every form file the town's guides name, each once, in a stable order."""
+    guides = [p.guide for p in (town.powers.items if town.powers else ())]
+    guides += [d.guide for d in (town.duties.items if town.duties else ())]
+    return tuple(sorted({path for guide in guides if guide for path in guide.forms()}))
 
 
 def link_town(job: SiteJob, previous: TownOutput) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..config import Config, placeholder_warning
 from ..content.catalogue import Catalogue, build_catalogue
 from ..content.files import load_content, load_document, load_facts
+from ..content.forms import find_form_problems, form_files
 from ..content.memory import collector_paused
 from ..content.problems import Problem, count_by_severity
 from ..content.schema import load_schemas
@@ -151,6 +152,7 @@ def _town_key(work: TownWork, slug: str, code: str | None) -> str:
     files = [
         folder / "town.yaml",
         *(work.facts.lists[slug][k] for k in sorted(work.facts.lists[slug])),
+        *form_files(folder),
     ]
     return source_key(work.job.global_key, files, work.job.history.town(code))
 
@@ -161,6 +163,9 @@ def run_check(root: Path, config: Config, only: frozenset[str] | None = None) ->
     schemas = load_schemas(root / config.schema_dir)
     documents, problems = load_content(root, root / config.content_dir, schemas, only)
     problems += validate_catalogue(documents)
+    for document in documents:
+        if document.valid and document.kind in ("powers", "duties"):
+            problems += find_form_problems(root, document)
     problems.sort()
     if count_by_severity(problems)[0] or not documents:
         return CheckResult(problems, None)

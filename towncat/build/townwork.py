@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..content.catalogue import build_towns
 from ..content.files import Document, Facts, load_lists
+from ..content.forms import find_form_problems
 from ..content.memory import collector_paused
 from ..content.model import Town
 from ..content.problems import Problem, count_by_severity
@@ -72,7 +73,11 @@ def _check_lists(
     work: TownWork, slug: str, *, positions: bool
 ) -> tuple[list[Document], list[Problem]]:
     documents, found = load_lists(work.root, work.facts, [slug], work.schemas, positions=positions)
-    return documents, found + validate_lists(documents, work.facts.documents)
+    found += validate_lists(documents, work.facts.documents)
+    for document in documents:  # the form files the guides name (I/O: they are read)
+        if document.valid and document.kind in ("powers", "duties"):
+            found += find_form_problems(work.root, document)
+    return documents, found
 
 
 def process_town(work: TownWork, slug: str, key: str) -> TownResult:

@@ -20,6 +20,7 @@ from .schema import SchemaSet, validate_parsed
 LIST_KINDS = ("powers", "duties", "institutions")
 TOWN_FILES = ("town", *LIST_KINDS)
 CITY_FILES = ("region", "thesaurus", "editions")  # content/<kind>.yaml
+FORMS_FOLDER = "forms"  # a town's form files for its service guides (see ``forms``)
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,14 @@ def _town_folder_files(
         if entry.name in expected and entry.is_file():
             files[entry.name.removesuffix(".yaml")] = Path(entry.path)
             continue
+        if entry.name == FORMS_FOLDER and entry.is_dir():
+            continue  # its files are checked where guides name them
         close = difflib.get_close_matches(entry.name, expected, n=1, cutoff=0.6)
-        hint = f"；是否想命名为 {close[0]}？" if close else "；允许的文件：" + "、".join(expected)
+        hint = (
+            f"；是否想命名为 {close[0]}？"
+            if close
+            else "；允许的文件：" + "、".join(expected) + f"，以及表格文件夹 {FORMS_FOLDER}/"
+        )
         problems.append(
             Problem(
                 f"{source}/{entry.name}",

@@ -30,6 +30,7 @@ class Basis:
     law: str
     article: str | None = None
     text: str | None = None
+    revised: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,76 @@ class Phones:
     consult: str | None = None
     complaint: str | None = None
     supervise: str | None = None
+
+
+@dataclass(frozen=True)
+class Material:
+    """One 申请材料 of a service guide."""
+
+    name: str
+    necessity: str | None = None
+    form: str | None = None
+    copies: int | None = None
+    medium: str | None = None
+    source: str | None = None
+    blank_form: str | None = None
+    sample_form: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One 办理环节: its number, who does what, and how long it may take."""
+
+    order: int
+    name: str
+    actor: str | None = None
+    action: str | None = None
+    time_limit: str | None = None
+
+
+@dataclass(frozen=True)
+class Faq:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Guide:
+    """The 办事指南 of an item: the national element set, typed."""
+
+    conditions: tuple[str, ...] = ()
+    materials: tuple[Material, ...] = ()
+    steps: tuple[Step, ...] = ()
+    modes: tuple[str, ...] = ()
+    online_url: str | None = None
+    visits: int | None = None
+    location: str | None = None
+    hours: str | None = None
+    consult: str | None = None
+    complaint: str | None = None
+    result_name: str | None = None
+    delivery: tuple[str, ...] = ()
+    faq: tuple[Faq, ...] = ()
+
+    def forms(self) -> tuple[str, ...]:
+        """Every form file the guide names, in order, each once."""
+        found = (p for m in self.materials for p in (m.blank_form, m.sample_form) if p)
+        return tuple(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class DiscretionRow:
+    circumstance: str
+    standard: str
+
+
+@dataclass(frozen=True)
+class Discretion:
+    """裁量基准: the document that publishes it, its table, or both."""
+
+    source: Source | None = None
+    rows: tuple[DiscretionRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,17 +138,21 @@ class Power:
     sub_item: str | None = None
     field: str | None = None
     implementing_body: str | None = None
+    body_nature: str | None = None
+    level: str | None = None
     original_department: str | None = None
     delegation_mode: str | None = None
     delegation_scope: str | None = None
     delegating_act: Source | None = None
     time_limit: TimeLimit | None = None
     fees: str | None = None
+    discretion: Discretion | None = None
     applicants: tuple[str, ...] = ()
     phones: Phones | None = None
     remedies: str | None = None
     accountability: str | None = None
     description: str | None = None
+    guide: Guide | None = None
     keywords: tuple[str, ...] = ()
     notes: str | None = None
     sources: tuple[Source, ...] = ()
@@ -85,6 +160,7 @@ class Power:
     effective_from: str | None = None
     effective_to: str | None = None
     withdrawn_reason: str | None = None
+    replaced_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +185,7 @@ class Duty:
     responsible_role: str | None = None
     phone: str | None = None
     process: tuple[str, ...] = ()
+    guide: Guide | None = None
     keywords: tuple[str, ...] = ()
     notes: str | None = None
     sources: tuple[Source, ...] = ()
@@ -116,6 +193,7 @@ class Duty:
     effective_from: str | None = None
     effective_to: str | None = None
     withdrawn_reason: str | None = None
+    replaced_by: str | None = None
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,15 @@ CODES: dict[str, Code] = _codes(
     ("unknown-office", E, "引用的承办机构编号在本镇 institutions.yaml 中不存在"),
     ("unknown-town", E, "引用的镇街不存在"),
     ("date-order", E, "结束日期早于开始日期"),
+    ("unknown-item", E, "替代事项（replaced_by）的编号在本清单中不存在"),
+    # -- service guides
+    ("insecure-url", E, "网上办理地址必须是 https:// 开头的完整网址"),
+    ("step-order", E, "办理环节的序号不是从 1 起依次加 1"),
+    ("online-without-link", E, "写明全程网办（到现场 0 次或只能网上办理），却没有网上办理地址"),
+    ("form-outside-town", E, "表格文件不在本镇街文件夹的 forms/ 中（路径越出或链接指向外部）"),
+    ("form-missing", E, "表格文件不存在"),
+    ("form-too-large", E, "表格文件过大，超过单个表格文件的大小上限"),
+    ("form-wrong-type", E, "表格文件不是 PDF、DOCX 或 XLSX，或内容与扩展名不符"),
     ("wrong-schema-line", E, "文件开头的 yaml-language-server $schema 注释指向了错误的模式文件"),
     (
         "missing-schema-line",

@@ -238,7 +238,7 @@ class _Checker:
             return value
         number = int(value)
         if (low is not None and number < low) or (high is not None and number > high):
-            self.report(path, "out-of-range", f"数值 {number} 超出范围 {low}–{high}")
+            self.report(path, "out-of-range", _range_message(number, low, high))
         return number
 
     def check_boolean(self, value: Any, path: Path_) -> Any:
@@ -252,6 +252,14 @@ class _Checker:
 def _pattern(source: str) -> re.Pattern[str]:
     """Our patterns are anchored; matched whole (no trailing newline) and with ASCII digits."""
     return re.compile(source, re.ASCII)
+
+
+def _range_message(number: int, low: int | None, high: int | None) -> str:
+    if high is None:
+        return f"数值 {number} 太小：至少为 {low}"
+    if low is None:
+        return f"数值 {number} 太大：至多为 {high}"
+    return f"数值 {number} 超出范围 {low}–{high}"
 
 
 def _append(problem: Problem, text: str) -> Problem:
@@ -313,6 +321,7 @@ def _pattern_message(code: str, text: str, node: Mapping[str, Any]) -> str:
         "invalid-phone": "应为区号加号码（如 0533-8181234）、手机号或 12345 这类短号",
         "invalid-url": "只允许 http://、https://、mailto: 或 tel: 开头的完整网址",
         "invalid-nbs-code": "应为 12 位数字的统计用区划代码，如 370321105000（请加引号）",
+        "insecure-url": "网上办理地址只能是 https:// 开头的完整网址",
     }
     example = node.get("examples", [None])[0]
     fallback = f"格式应如 {example}" if example else "格式不对"

@@ -8,6 +8,7 @@ never needs every town's full catalogue in one process.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -27,6 +28,13 @@ class Matter:
     code: str | None
     status: str
     id: str
+    # what the comparison shows of its 办事指南 (materials is None: the item has no guide)
+    legal: str | None = None
+    promised: str | None = None
+    fees: str | None = None
+    materials: int | None = None
+    visits: int | None = None
+    online: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,12 +92,7 @@ def summarize_town(town: Town) -> TownSummary:
         if office.staffing:
             for name in ("administrative", "institutional", "other"):
                 staffing[name] += getattr(office.staffing, name) or 0
-    matters = tuple(
-        Matter(
-            f"code:{p.code}" if p.code else f"name:{p.name}", p.name, p.type, p.code, p.status, p.id
-        )
-        for p in powers
-    )
+    matters = tuple(matter(p) for p in powers)
     return TownSummary(
         town.slug,
         town.facts.code,
@@ -110,6 +113,43 @@ def summarize_town(town: Town) -> TownSummary:
     )
 
 
+def matter(power: Power) -> Matter:
+    """A power as the comparison page matches it (by 事项编码, else by name)."""
+    guide, limit = power.guide, power.time_limit
+    return Matter(
+        f"code:{power.code}" if power.code else f"name:{power.name}",
+        power.name,
+        power.type,
+        power.code,
+        power.status,
+        power.id,
+        limit.legal if limit else None,
+        limit.promised if limit else None,
+        power.fees,
+        len(guide.materials) if guide else None,
+        guide.visits if guide else None,
+        bool(guide and guide.online_url),
+    )
+
+
+_MATERIAL_PARTS = re.compile(r"[、，,；;/]|或者|以及|及|和")
+
+
+def guide_words(item: Power | Duty) -> set[str]:
+    """The documents a guide asks for and the result it gives, as short words
+    (居民户口簿和居民身份证 → 居民户口簿, 居民身份证), so that search knows them."""
+    guide = item.guide
+    if guide is None:
+        return set()
+    names = [m.name for m in guide.materials] + ([guide.result_name] if guide.result_name else [])
+    words = set()
+    for name in names:
+        for part in _MATERIAL_PARTS.split(re.sub(r"（[^）]*）|\([^)]*\)", "", name)):
+            if 2 <= len(part.strip()) <= 12:
+                words.add(part.strip())
+    return words
+
+
 def vocabulary(town: Town) -> tuple[str, ...]:
     """The words of a town that search should know: item names, keywords, office names."""
     words: set[str] = set()
@@ -118,6 +158,7 @@ def vocabulary(town: Town) -> tuple[str, ...]:
     for item in items:
         words.add(item.name)
         words.update(item.keywords)
+        words.update(guide_words(item))
     for office in town.institutions.items if town.institutions else ():
         words.add(office.name)
         if office.short_name:

@@ -83,6 +83,8 @@ def validate_lists(documents: list[Document], facts: list[Document]) -> list[Pro
     for doc in lists:
         problems += _check_ids(doc)
         problems += _check_dates(doc)
+        problems += _check_replacements(doc)
+        problems += _check_guides(doc)
         if doc.town not in unjudged:
             problems += _check_office_refs(doc, institutions.get(doc.town))
         if doc.kind == "institutions":
@@ -389,3 +391,62 @@ def _check_contacts(
                     "no-contact",
                     f"承办机构 {office.get('name', office_id)} 没有电话，本事项也没有 phones",
                 )
+
+
+def _check_replacements(doc: Document) -> Iterator[Problem]:
+    """``replaced_by`` names another item of the same list."""
+    if doc.kind not in ("powers", "duties"):
+        return
+    ids = {item_id for _, item_id in _item_values(doc, "id")}
+    for i, target in _item_values(doc, "replaced_by"):
+        own = doc.data[doc.kind][i].get("id")
+        if target not in ids or target == own:
+            why = "就是本事项自己" if target == own else "在本清单中不存在"
+            yield problem_at(
+                doc,
+                (doc.kind, i, "replaced_by"),
+                "unknown-item",
+                f"替代事项编号“{target}”{why}；请填写本清单中替代它的事项的编号",
+            )
+
+
+def _check_guides(doc: Document) -> Iterator[Problem]:
+    """Steps numbered 1, 2, 3 … in order; an online-only guide has its link. Values with
+    problems of their own are left to those problems."""
+    if doc.kind not in ("powers", "duties"):
+        return
+    for i, item in _good_items(doc, doc.kind):
+        guide = item.get("guide")
+        where = (doc.kind, i, "guide")
+        if not isinstance(guide, dict) or not doc.ok(where):
+            continue
+        steps = guide.get("steps", ())
+        for j, step in enumerate(steps if isinstance(steps, list) else ()):
+            order = step.get("order") if isinstance(step, dict) else None
+            if not isinstance(order, int) or isinstance(order, bool):
+                break
+            if order != j + 1:
+                yield problem_at(
+                    doc,
+                    (*where, "steps", j, "order"),
+                    "step-order",
+                    f"第 {j + 1} 个环节的序号是 {order}，应为 {j + 1}："
+                    "环节按办理先后排列，序号从 1 起依次加 1",
+                )
+                break
+        if "online_url" in guide:
+            continue
+        if guide.get("visits") == 0:
+            yield problem_at(
+                doc,
+                (*where, "visits"),
+                "online-without-link",
+                "到现场 0 次即全程网上办理，请填写网上办理地址 online_url（https://）",
+            )
+        elif guide.get("modes") == ["网上办理"]:
+            yield problem_at(
+                doc,
+                (*where, "modes"),
+                "online-without-link",
+                "办理方式只有网上办理，请填写网上办理地址 online_url（https://）",
+            )

@@ -9,7 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..content.model import Institution, Power, Town
+from ..content.model import Guide, Institution, Power, Town
 
 SAMPLE_DISCLAIMER = (
     "示例数据：本条目用于展示清单的格式和功能，并非官方公布的内容，其中的电话、地址等均为示例。"
@@ -46,6 +46,7 @@ def power_ld(power: Power, town: Town, office: Mapping[str, Any], url: str) -> d
             "name": office.get("name"),
         }
     )
+    guide = power.guide
     return _clean(
         {
             "@context": "https://schema.org",
@@ -61,10 +62,39 @@ def power_ld(power: Power, town: Town, office: Mapping[str, Any], url: str) -> d
                 {"@type": "GovernmentOrganization", "name": office.get("name")}
             ),
             "areaServed": {"@type": "AdministrativeArea", "name": town.facts.name},
-            "availableChannel": channel,
+            "availableChannel": _channels(channel, guide),
             "termsOfService": power.fees,
+            "serviceOutput": _output(guide),
+            "hoursAvailable": _hours(guide, office),
+            "audience": _audience(power.applicants),
         }
     )
+
+
+def _channels(physical: dict[str, Any], guide: Guide | None) -> Any:
+    """The office's desk, and the online channel when the guide has a link."""
+    if guide is None or not guide.online_url:
+        return physical
+    online = {"@type": "ServiceChannel", "name": "网上办理", "serviceUrl": guide.online_url}
+    return [physical, online]
+
+
+def _output(guide: Guide | None) -> dict[str, Any] | None:
+    if guide is None or not guide.result_name:
+        return None
+    return {"@type": "Thing", "name": guide.result_name}
+
+
+def _hours(guide: Guide | None, office: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The guide's hours as written (schema.org's structured hours cannot hold 工作日 …)."""
+    hours = (guide.hours if guide else None) or (office.get("hours") if guide else None)
+    return {"@type": "OpeningHoursSpecification", "description": hours} if hours else None
+
+
+def _audience(applicants: tuple[str, ...]) -> dict[str, Any] | None:
+    if not applicants:
+        return None
+    return {"@type": "Audience", "audienceType": "、".join(applicants)}
 
 
 def office_ld(office: Institution, town: Town, url: str) -> dict[str, Any]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from typing import Any
 
-from ..content.summary import Overview
+from ..content.summary import Matter, Overview, TownSummary
 from . import urls
 from .views import DUTY_KINDS, INSTITUTION_KINDS, POWER_TYPES, Page
 
@@ -133,7 +134,13 @@ def compare_rows(overview: Overview) -> list[dict[str, Any]]:
         for matter in town.matters:
             row = rows.setdefault(
                 matter.key,
-                {"name": matter.name, "type": matter.type, "code": matter.code, "holders": []},
+                {
+                    "key": matter.key,
+                    "name": matter.name,
+                    "type": matter.type,
+                    "code": matter.code,
+                    "holders": [],
+                },
             )
             row["holders"].append(
                 {
@@ -145,6 +152,61 @@ def compare_rows(overview: Overview) -> list[dict[str, Any]]:
     return sorted(rows.values(), key=lambda r: -len(r["holders"]))
 
 
+GUIDE_COLUMNS = (
+    ("promised", "承诺时限"),
+    ("legal", "法定时限"),
+    ("materials", "申请材料（项）"),
+    ("visits", "到现场次数"),
+    ("online", "网上办理"),
+    ("fees", "收费"),
+)
+
+
+def matter_anchor(key: str) -> str:
+    """A stable fragment id for one matter on the comparison page."""
+    return "m-" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:10]
+
+
+def _guide_cell(matter: Matter, column: str) -> str:
+    value = getattr(matter, column)
+    if column == "online":
+        return "可以" if value else "不可以"
+    return "—" if value is None else str(value)
+
+
+def guide_comparisons(overview: Overview) -> list[dict[str, Any]]:
+    """Matters whose 办事指南 two or more towns publish, side by side: one row per town,
+    and for each column whether the towns differ (the page highlights it)."""
+    held: dict[str, list[tuple[TownSummary, Matter]]] = {}
+    for town in overview.towns:
+        for matter in town.matters:
+            if matter.materials is not None:
+                held.setdefault(matter.key, []).append((town, matter))
+    result = []
+    for key, holders in held.items():
+        if len(holders) < 2:
+            continue
+        values = {c: [_guide_cell(m, c) for _, m in holders] for c, _ in GUIDE_COLUMNS}
+        differs = {c: len(set(v)) > 1 for c, v in values.items()}
+        result.append(
+            {
+                "name": holders[0][1].name,
+                "anchor": matter_anchor(key),
+                "columns": [label for _, label in GUIDE_COLUMNS],
+                "differences": [label for c, label in GUIDE_COLUMNS if differs[c]],
+                "towns": [
+                    {
+                        "town": town.name,
+                        "url": urls.item_url(town.slug, "powers", matter.id),
+                        "cells": [(values[c][i], differs[c]) for c, _ in GUIDE_COLUMNS],
+                    }
+                    for i, (town, matter) in enumerate(holders)
+                ],
+            }
+        )
+    return result  # in the order of the towns (NBS code) and their lists
+
+
 def compare_page(overview: Overview) -> Page:
     towns = [
         {"name": t.name, "url": urls.list_url(t.slug, "powers"), "count": t.powers}
@@ -152,11 +214,21 @@ def compare_page(overview: Overview) -> Page:
         if t.powers is not None
     ]
     rows = compare_rows(overview)
+    guides = guide_comparisons(overview)
+    compared = {g["anchor"] for g in guides}
+    for row in rows:  # the table links to the side-by-side guides below it
+        anchor = matter_anchor(row["key"])
+        row["guide"] = "#" + anchor if anchor in compared else None
     return Page(
         urls.COMPARE,
         "compare.html",
         "赋权事项对比",
-        {"towns": towns, "rows": rows, "shared": sum(1 for r in rows if len(r["holders"]) > 1)},
+        {
+            "towns": towns,
+            "rows": rows,
+            "shared": sum(1 for r in rows if len(r["holders"]) > 1),
+            "guides": guides,
+        },
         sample=any(t.sample for t in overview.towns if t.powers is not None),
         breadcrumbs=(("首页", urls.HOME), ("赋权事项对比", urls.COMPARE)),
         description="各镇街赋权事项对比：哪些镇街承接了哪些事项",

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from ..config import Config
-from ..content.model import Duty, Institution, Power, Town
+from ..content.model import Basis, Duty, Institution, Power, Town
 from ..content.summary import Overview
+from ..content.validity import first_day_out
 from ..history.changes import TOWN_ITEM, TownVersion
 from ..history.editions import EDITIONS, EditionRef, diff_editions
 from ..history.replay import History
 from . import jsonld, urls
 from . import overview as overview_pages
 from .citation import Citing, Subject, cite_view
+from .guide import FormInfo, guide_search_text, guide_view
 from .printing import with_colophon
 from .timeline import (
     ACTIONS,
@@ -135,9 +137,13 @@ def build_town_pages(
     labels: Labels,
     history: History,
     citing: Citing | None = None,
+    forms: Mapping[str, FormInfo] | None = None,
 ) -> Iterator[Page]:
-    """One town's pages: the town, its timeline, lists, items, offices, withdrawn items."""
+    """One town's pages: the town, its timeline, lists, items (and the materials checklist
+    of each item with a guide), offices, withdrawn items. ``forms``: type and size of
+    each form file the guides name."""
     citing = citing or Citing(history, config.base_url)
+    forms = forms or {}
 
     def record(item_id: str) -> dict[str, Any]:
         return item_record(history, town.facts.code, item_id, labels, town.slug)
@@ -174,10 +180,15 @@ def build_town_pages(
         if getattr(town, kind) is not None:
             yield documented(cited(list_page(overview, town, kind), title=LIST_TITLES[kind]))
     for power in town.powers.items if town.powers else ():
-        page = power_page(overview, town, power, config, labels)
+        page = power_page(overview, town, power, config, labels, forms)
         yield item(page, "powers", power.id, power.name)
+        if power.guide is not None:
+            yield checklist_page(overview, town, "powers", power, page)
     for duty in town.duties.items if town.duties else ():
-        yield item(duty_page(overview, town, duty, labels), "duties", duty.id, duty.name)
+        page = duty_page(overview, town, duty, labels, forms)
+        yield item(page, "duties", duty.id, duty.name)
+        if duty.guide is not None:
+            yield checklist_page(overview, town, "duties", duty, page)
     handles = handled_by(town)
     for office in town.institutions.items if town.institutions else ():
         page = office_page(overview, town, office, config, labels, handles[office.id])
@@ -439,6 +450,7 @@ def _search_record(
     related: tuple[str, ...] = (),
     status: str = "现行",
     status_label: str = "现行",
+    materials: str = "",
 ) -> dict[str, Any]:
     """Filters and result fields of one search record (an item or office page).
     ``related``: the thesaurus's phrases for the item, a low-weight field."""
@@ -451,6 +463,7 @@ def _search_record(
         "phone": phone or office["phone"],
         "keywords": " ".join(keywords),
         "related": " ".join(related),
+        "materials": materials,
         # the 状态 filter: items no longer in force share one value
         "status": NOT_IN_FORCE if status in ("已取消", "已收回") else status,
         "status_label": status_label,
@@ -465,7 +478,7 @@ def status_label(item: Power | Duty) -> str:
         return "现行"
     if item.status == "待生效":
         return f"待生效：{item.effective_from}起施行" if item.effective_from else "待生效"
-    since = f"{item.effective_to}起" if item.effective_to else ""
+    since = f"{first_day_out(item.effective_to)}起" if item.effective_to else ""
     went = getattr(item, "original_department", None)
     if item.status == "已收回" and went:
         return f"已收回，不再由本镇街办理：{since}由{went}办理"
@@ -496,17 +509,31 @@ def said_as(item: Power | Duty, phrases: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def power_page(
-    overview: Overview, town: Town, power: Power, config: Config, labels: Labels
+    overview: Overview,
+    town: Town,
+    power: Power,
+    config: Config,
+    labels: Labels,
+    forms: Mapping[str, FormInfo] | None = None,
 ) -> Page:
     url = urls.item_url(town.slug, "powers", power.id)
     office = office_card(town, power.handling_office)
     phrases = thesaurus_phrases(overview, power)
     phones = power.phones
+    guide = (
+        guide_view(power.guide, town.slug, office, power.time_limit, power.fees, forms or {})
+        if power.guide
+        else None
+    )
     context = {
+        "guide": guide,
+        "checklist_url": url + CHECKLIST if guide else None,
+        "discretion": discretion_view(power),
+        "replaced_by": replacement(town, "powers", power.replaced_by),
         "town": town_ref(town),
         "item": power,
         "fields": power_fields(power, labels),
-        "basis": [{"text": basis_text(b), "quote": b.text} for b in power.basis],
+        "basis": [basis_view(b) for b in power.basis],
         "office": office,
         "hotline": GENERAL_HOTLINE,
         "phones": [
@@ -547,15 +574,28 @@ def power_page(
             related=phrases,
             status=power.status,
             status_label=status_label(power),
+            materials=guide_search_text(power.guide),
         ),
     )
 
 
-def duty_page(overview: Overview, town: Town, duty: Duty, labels: Labels) -> Page:
+def duty_page(
+    overview: Overview,
+    town: Town,
+    duty: Duty,
+    labels: Labels,
+    forms: Mapping[str, FormInfo] | None = None,
+) -> Page:
     url = urls.item_url(town.slug, "duties", duty.id)
     office = office_card(town, duty.lead_office)
     phrases = thesaurus_phrases(overview, duty)
+    guide = (
+        guide_view(duty.guide, town.slug, office, None, None, forms or {}) if duty.guide else None
+    )
     context = {
+        "guide": guide,
+        "checklist_url": url + CHECKLIST if guide else None,
+        "replaced_by": replacement(town, "duties", duty.replaced_by),
         "town": town_ref(town),
         "item": duty,
         "fields": duty_fields(duty, labels),
@@ -565,7 +605,7 @@ def duty_page(overview: Overview, town: Town, duty: Duty, labels: Labels) -> Pag
         "hotline": GENERAL_HOTLINE,
         "departments": duty.county_departments,
         "process": duty.process,
-        "basis": [{"text": basis_text(b), "quote": b.text} for b in duty.basis],
+        "basis": [basis_view(b) for b in duty.basis],
         "sources": [source_view(s) for s in duty.sources],
         "status_note": status_note(
             duty.status, duty.effective_from, duty.effective_to, duty.withdrawn_reason
@@ -591,7 +631,62 @@ def duty_page(overview: Overview, town: Town, duty: Duty, labels: Labels) -> Pag
             related=phrases,
             status=duty.status,
             status_label=status_label(duty),
+            materials=guide_search_text(duty.guide),
         ),
+    )
+
+
+CHECKLIST = "materials/"  # below an item's URL: its printable materials checklist
+
+
+def basis_view(basis: Basis) -> dict[str, Any]:
+    revised = f"（{basis.revised}版）" if basis.revised else ""
+    return {"text": basis_text(basis) + revised, "quote": basis.text}
+
+
+def discretion_view(power: Power) -> dict[str, Any] | None:
+    """裁量基准: the document that publishes it and its table, when given."""
+    if power.discretion is None:
+        return None
+    source = power.discretion.source
+    return {
+        "source": source_view(source) if source else None,
+        "rows": [(r.circumstance, r.standard) for r in power.discretion.rows],
+    }
+
+
+def replacement(town: Town, kind: str, item_id: str | None) -> dict[str, str] | None:
+    """The item that replaced a cancelled one (checked to exist in the same list)."""
+    if item_id is None:
+        return None
+    items = getattr(town, kind).items
+    target = next((i for i in items if i.id == item_id), None)
+    if target is None:
+        return None
+    return {"name": target.name, "url": urls.item_url(town.slug, kind, item_id)}
+
+
+def checklist_page(
+    overview: Overview, town: Town, kind: str, item: Power | Duty, page: Page
+) -> Page:
+    """A printable 材料清单 of one item: what to bring, where and when, on one A4 page."""
+    url = page.url + CHECKLIST
+    context = {
+        "town": town_ref(town),
+        "item_name": item.name,
+        "item_url": page.url,
+        "office": page.context["office"],
+        "guide": page.context["guide"],
+    }
+    title = f"{item.name}材料清单"
+    return Page(
+        url,
+        "checklist.html",
+        title,
+        context,
+        sample=town.facts.sample,
+        breadcrumbs=(*_item_crumbs(overview, town, kind, item.name, page.url), ("材料清单", url)),
+        description=f"{town.facts.name}{item.name}：申请材料清单（可打印）",
     )
 
 
@@ -643,7 +738,12 @@ def data_page(overview: Overview) -> Page:
                 k: urls.town_data_url(t.slug, f"{k}.csv")
                 for k, n in summary_ref(t)["counts"].items()
                 if n is not None
-            },
+            }
+            | (
+                {"materials": urls.town_data_url(t.slug, "materials.csv")}
+                if t.powers is not None or t.duties is not None
+                else {}
+            ),
         )
         for t in overview.towns
     ]
@@ -651,7 +751,7 @@ def data_page(overview: Overview) -> Page:
         urls.DATA,
         "data.html",
         "数据下载",
-        {"towns": towns, "list_titles": LIST_TITLES},
+        {"towns": towns, "list_titles": {**LIST_TITLES, "materials": "申请材料"}},
         sample=any_sample(overview),
         breadcrumbs=(("首页", urls.HOME), ("数据下载", urls.DATA)),
         description="全部清单的 JSON、CSV 数据和 JSON Schema 模式文件",

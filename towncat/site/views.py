@@ -17,6 +17,7 @@ from ..content.catalogue import find_office
 from ..content.model import Basis, Duty, Institution, Power, Source, Town
 from ..content.schema import SchemaSet
 from ..content.summary import Overview, TownSummary
+from ..content.validity import first_day_out
 from . import urls
 from .richtext import render_markdown
 
@@ -227,7 +228,7 @@ def status_note(
         return None
     if status == "待生效":
         return f"本事项尚未生效，生效日期：{effective_from or '未定'}。"
-    when = f"自 {effective_to} 起" if effective_to else ""
+    when = f"自 {first_day_out(effective_to)} 起" if effective_to else ""
     why = f"原因：{reason}" if reason else ""
     return f"本事项{when}{status}。{why}".strip()
 
@@ -330,6 +331,8 @@ def power_fields(power: Power, labels: Labels) -> list[tuple[str, Any]]:
         (labels("powers", "sub_item"), power.sub_item),
         (labels("powers", "field"), power.field),
         (labels("powers", "implementing_body"), power.implementing_body),
+        (labels("powers", "body_nature"), power.body_nature),
+        (labels("powers", "level"), power.level),
         (labels("powers", "original_department"), power.original_department),
         (labels("powers", "delegation_mode"), power.delegation_mode),
         (labels("powers", "delegation_scope"), power.delegation_scope),
