@@ -143,8 +143,8 @@ def make_repo(tmp: Path, port: int, content: str, workflow: bool = False) -> Pat
     config = f"""\
 template_dir = "{REPO / "templates"}"
 static_dir = "{REPO / "static"}"
-output_dir = "{tmp / "site"}"
-cache_dir = "{tmp / "cache"}"
+output_dir = "site"
+cache_dir = ".towncat-cache"
 
 [admin]
 enabled = true
@@ -160,6 +160,8 @@ editorial_workflow = {"true" if workflow else "false"}
     if content == "shipped":
         shutil.rmtree(repo / "content")
         shutil.copytree(REPO / "content", repo / "content")
+        (repo / "content" / "editions.yaml").unlink()  # names commits of this repository only
+    (repo / ".gitignore").write_text("site/\n.towncat-cache/\n", encoding="utf-8")
     git(repo, "-c", "init.defaultBranch=main", "init", "-q")
     git(repo, "add", ".")
     git(repo, "-c", "commit.gpgsign=false", "commit", "-qm", "初始内容")
@@ -202,7 +204,7 @@ def test_the_form_commits_one_changed_field_that_passes_check(
     path = f"content/towns/{town}/powers.yaml"
     power = yaml.safe_load((repo / path).read_text(encoding="utf-8"))["powers"][index]
     assert main(["--root", str(repo), "build", "--no-search"]) == 0
-    site = tmp_path / "site"
+    site = tmp_path / "repo" / "site"
     assert (site / "admin/index.html").is_file()
     before = git(repo, "rev-parse", "HEAD").strip()
     outside: list[str] = []

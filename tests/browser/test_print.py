@@ -61,6 +61,7 @@ def check_document(pages: list[str], permalink: str, as_of: str, title: str) -> 
         assert f"数据截至{as_of}" in flat, f"page {number}: no 数据截至 date"
         assert fold(re.sub(r"\s+", "", title)) in flat, f"page {number}: no title"
         assert "桓台县马桥镇" in flat, f"page {number}: no town"
+        assert fold("版本：2026年12月版（示例）") in flat, f"page {number}: no edition"
         for hint in NOT_PRINTED:
             assert fold(hint) not in flat, f"page {number} prints {hint!r}"
 
