@@ -189,6 +189,7 @@ def test_nested_fields_are_lists_and_objects(generated: dict[str, Any]) -> None:
         ("law", True),
         ("article", False),
         ("text", False),
+        ("revised", False),
     ]
     keywords = _field(powers["fields"], "keywords")
     assert keywords["field"]["widget"] == "string"

@@ -678,11 +678,10 @@ def checklist_page(
         "office": page.context["office"],
         "guide": page.context["guide"],
     }
-    title = f"{item.name}材料清单"
     return Page(
         url,
         "checklist.html",
-        title,
+        town_title(f"{item.name}材料清单", town),
         context,
         sample=town.facts.sample,
         breadcrumbs=(*_item_crumbs(overview, town, kind, item.name, page.url), ("材料清单", url)),
