@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from towncat.config import load_config
 
 pytestmark = pytest.mark.browser
