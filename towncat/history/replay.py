@@ -241,11 +241,13 @@ class _Replay:
         for code, new in sorted(new_versions.items()):
             public = code in self.public
             old = self.versions.get(code) if public else None
-            for diff in diff_versions(old, new):
-                if ignored:  # taken in silently; it still counts for "restored" later
-                    if public:
-                        self.seen.add((code, diff.item_id))
-                    continue
+            if ignored:  # taken in silently, not compared; what it adds counts for "restored"
+                if public and new is not None:
+                    self.seen.update((code, item_id) for item_id in new.items)
+                diffs: list[ItemDiff] = []
+            else:
+                diffs = diff_versions(old, new)
+            for diff in diffs:
                 restored = diff.action == "added" and (code, diff.item_id) in self.seen
                 self.seen.add((code, diff.item_id))
                 name = (new or old).name if (new or old) else code  # type: ignore[union-attr]
