@@ -280,6 +280,7 @@ async function start() {
   // A failure of the latest search says so; a stale search's failure is of no interest.
   async function run(push) {
     const mine = ++generation;
+    list.setAttribute("aria-busy", "true"); // until the first page of results is all here
     try {
       await search(mine, push);
     } catch (err) {
@@ -287,6 +288,7 @@ async function start() {
       status.textContent = UNAVAILABLE;
       console.warn(err);
     }
+    if (mine === generation) list.setAttribute("aria-busy", "false");
   }
 
   async function search(mine, push) {

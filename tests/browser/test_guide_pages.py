@@ -110,8 +110,10 @@ def test_a_material_finds_the_items_that_ask_for_it(new_page: Any, base_url: str
     """林权证 is in no item's name or keywords, only in the 林木采伐 guides' materials."""
     page, _ = new_page()
     page.goto(base_url + "search/?q=" + quote("林权证"), wait_until="load")
+    # search.js marks the list busy until its first page of results is all shown
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-search-results] h2 a').length > 0", timeout=15_000
+        "() => document.querySelector('[data-search-results]').getAttribute('aria-busy') === 'false'",
+        timeout=15_000,
     )
     top = page.eval_on_selector_all(
         "[data-search-results] h2 a", "els => els.slice(0, 3).map(e => e.getAttribute('href'))"

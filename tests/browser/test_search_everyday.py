@@ -18,11 +18,9 @@ pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 375, "height": 812}}
 RESULTS = "[data-search-results] li"
 
-#: Done when the first results are shown, the help for no result is, or the status asks
-#: for a better query.
-SETTLED = """() => document.querySelector('[data-search-results] li h2 a') ||
-  !document.querySelector('[data-search-help]').hidden ||
-  /请输入|不可用/.test(document.querySelector('[data-search-status]').textContent)"""
+#: Done when the search has shown its first page of results, its help, or its question
+#: (``search.js`` marks the result list busy until then).
+SETTLED = "() => document.querySelector('[data-search-results]').getAttribute('aria-busy') === 'false'"
 
 
 def search(new_page: Any, base_url: str, q: str) -> tuple[Any, list[str]]:
@@ -30,7 +28,6 @@ def search(new_page: Any, base_url: str, q: str) -> tuple[Any, list[str]]:
     page, problems = new_page(**PHONE)
     page.goto(f"{base_url}search/?q={quote(q)}")
     page.wait_for_function(SETTLED, timeout=15_000)
-    page.wait_for_timeout(100)  # the rest of the first page of results
     hrefs = page.locator(f"{RESULTS} h2 a").evaluate_all("as => as.map(a => a.href)")
     assert not problems.all(), problems.all()
     return page, [h.removeprefix(base_url) for h in hrefs]
@@ -82,7 +79,11 @@ def test_a_withdrawn_item_is_labelled_and_comes_after_current_ones(
     while page.locator("[data-search-more]").is_visible():
         before = page.locator(RESULTS).count()
         page.locator("[data-search-more]").click()
-        page.wait_for_function(f"() => document.querySelectorAll('{RESULTS}').length > {before}")
+        # the next ten cards, or fewer when the button goes away after the last one
+        page.wait_for_function(
+            f"() => document.querySelectorAll('{RESULTS}').length >= {before + 10}"
+            " || document.querySelector('[data-search-more]').hidden"
+        )
     links = [h.removeprefix(base_url) for h in
              page.locator(f"{RESULTS} h2 a").evaluate_all("as => as.map(a => a.href)")]
     withdrawn = ["towns/jinshan/powers/cf-0027/", "towns/maqiao/powers/cf-0041/"]
