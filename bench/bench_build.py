@@ -73,7 +73,7 @@ search_bundle_towns = {bundle_towns}
 # one bundle per 区县 (the synthetic counties have 20 towns) for the province, because the
 # browser's setup and every query cost about 6–10 ms per bundle: with 450 bundles of 4
 # the first result took 8–14 s, with 90 about 2–3 s (bench/README.md).
-BUNDLE_TOWNS = {"city": 4, "province": 20}
+BUNDLE_TOWNS = {"city": 2, "province": 20}  # city: the default
 
 
 def towncat_toml(source: Path, label: str) -> str:

@@ -48,7 +48,7 @@ class Config:
     static_dir: str = "static"
     cache_dir: str = ".towncat-cache"
     edition_tags: str = "edition/*"  # git tags that mark published editions
-    search_bundle_towns: int = 4  # towns per search index bundle (see search.py)
+    search_bundle_towns: int = 2  # towns per Pagefind bundle (see search/bundles.py)
     publisher: str = "本站为非官方的公开信息整理，内容以各级政府公布的文件为准"
     admin: AdminConfig = AdminConfig()  # [admin]: the editing form, off unless enabled
 

@@ -210,7 +210,7 @@ def make_job(
         root / config.output_dir,
         previous,
         key,
-        make_environment(root / config.template_dir),
+        make_environment(root / config.template_dir, root / config.cache_dir / "templates"),
         citing,
         search,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -203,7 +204,10 @@ def run_build(
     history, publication = read_record(root, config)
     global_key = render_key(root, config)
     new = Manifest(inputs=inputs)
-    with Staging(output, cache / "trash") as staging:
+    # Pagefind reads only the towns' pages: it indexes in a thread (its own processes)
+    # while this one renders the pages that aggregate towns. The pool is left, and so
+    # waited for, before the staging folder is.
+    with Staging(output, cache / "trash") as staging, ThreadPoolExecutor(1) as indexer:
 
         def start(everyone: Overview) -> SiteJob:
             return make_job(
@@ -230,6 +234,11 @@ def run_build(
             new.towns[town.slug] = town.output
         reused = sum(t.reused for t in towns.values())
         job = start(overview)
+        indexing = None
+        if search:
+            town_keys = {slug: t.fingerprint for slug, t in new.towns.items()}
+            bundles = plan_bundles(overview, config.search_bundle_towns)
+            indexing = indexer.submit(index_bundles, job, staging, bundles, manifest, town_keys)
         town_urls = [u for t in overview.towns for u in new.towns[t.slug].urls]
         pages = render_aggregates(job, staging, town_urls, search=search) + len(town_urls)
         warnings = [
@@ -240,10 +249,8 @@ def run_build(
                 root, config, history, publication, staging, manifest, new, global_key
             ),
         ]
-        if search:
-            town_keys = {slug: t.fingerprint for slug, t in new.towns.items()}
-            bundles = plan_bundles(overview, config.search_bundle_towns)
-            new.bundles = index_bundles(job, staging, bundles, manifest, town_keys)
+        if indexing is not None:
+            new.bundles = indexing.result()
         # every file is recorded but the search bundles' (Pagefind writes them)
         new.file_count = len(staging.paths) + count_files(staging.folder / BUNDLE_ROOT)
         staging.commit()
@@ -356,6 +363,6 @@ def render_editions(
             built.append((edition, versions_of(Path(folder), config.content_dir)))
     if built:
         page = editions_page(built, build_labels(load_schemas(root / config.schema_dir)))
-        env = make_environment(root / config.template_dir)
+        env = make_environment(root / config.template_dir, root / config.cache_dir / "templates")
         staging.add(urls.output_path(page.url), render_html(env, page, config, navigation(history)))
     return warnings

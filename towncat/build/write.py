@@ -45,7 +45,7 @@ def check_output_paths(paths: Iterable[str]) -> None:
         if key in folded:
             raise OutputError(f"两个输出文件只差大小写：{folded[key]} 与 {path}")
         folded[key] = path
-    folders = {str(Path(p).parent).lower() for p in ordered}
+    folders = {p.rpartition("/")[0].lower() for p in ordered}  # safe paths: "/" only
     clashes = [p for p in ordered if p.lower() in folders]
     if clashes:
         raise OutputError("输出路径既是文件又是目录：" + "、".join(clashes[:5]))
@@ -77,8 +77,13 @@ def link_files(source: Path, target: Path, paths: Iterable[str]) -> None:
     made: set[str] = set()
     for path in paths:
         folder = os.path.dirname(path)
-        if folder not in made:
-            os.makedirs(os.path.join(target_root, folder), exist_ok=True)
+        if folder not in made:  # most pages are the only file in their folder
+            try:
+                os.mkdir(os.path.join(target_root, folder))
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(os.path.join(target_root, folder), exist_ok=True)
             made.add(folder)
         old, new = os.path.join(source_root, path), os.path.join(target_root, path)
         try:

@@ -2,16 +2,16 @@
 
 Item and office pages are the search records (``data-pagefind-body``). The search page
 answers from the compact index (``compact``); Pagefind's bundles are the site's
-full-text index (jieba's words, excerpts, filters) for other uses. Bundles hold the towns of one
-county, at most ``search_bundle_towns`` of them (configuration; 4 by default), and
-are merged in the browser (all of them, or only a county's for a search within
-it): the indexer's memory is bounded by the largest bundle, and an edit to one town
-re-indexes only its bundle (about 0.5 s per town of ~270 records on a 2-core
-machine). Larger bundles mean more to re-index per edit and fewer bundles for the
-browser, whose setup and every query cost about 6–10 ms per bundle. After Pagefind
-writes a bundle, its filter files are put in a fixed order and its page ids given the
-bundle's name (``pagefind_files``): the same pages give the same index bytes, and a
-result id names one page in the whole site.
+full-text index (jieba's words, excerpts, filters) for other uses, which the search page
+does not load. Bundles hold the towns of one county, at most ``search_bundle_towns`` of
+them (configuration; 2 by default): the indexer's memory is bounded by the largest
+bundle, and an edit to one town re-indexes only its bundle (about 0.5 s per town of ~270
+records on a 2-core machine, while the pages that aggregate towns are rendered). Smaller
+bundles make an edit cheaper and a clean build dearer (Pagefind's start per bundle): at
+city scale, 1, 2 and 4 towns a bundle gave edits of 3.4, 3.7 and 4.4 s and clean builds
+of 49, 41 and 39 s. After Pagefind writes a bundle, its filter files are put in a fixed
+order and its page ids given the bundle's name (``pagefind_files``): the same pages give
+the same index bytes, and a result id names one page in the whole site.
 """
 
 from __future__ import annotations

@@ -173,12 +173,12 @@ def _posting(parts: list[tuple[int, int]], total: int) -> str | list[int]:
     bitset_chars = 4 * -(-((total + 7) // 8) // 3)
     if count * 3 < bitset_chars:  # about three characters a gap in JSON
         numbers = []
-        for first, bits in parts:
-            while bits:
-                low = bits & -bits
-                numbers.append(first + low.bit_length() - 1)
-                bits ^= low
-        numbers.sort()
+        for first, bits in sorted(parts):
+            digits = bin(bits)[:1:-1]  # bit 0 first
+            at = digits.find("1")
+            while at >= 0:
+                numbers.append(first + at)
+                at = digits.find("1", at + 1)
         return [n - p for n, p in zip(numbers, [0, *numbers], strict=False)]
     first, value = _joined(parts)
     value <<= first
