@@ -6,6 +6,7 @@ Repositories are made in ``tmp_path`` with the helpers of ``test_history_git``.
 
 from __future__ import annotations
 
+import pickle
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import feedparser
 import pytest
 from test_history_git import (
     ATOM,
+    BETA,
     CENTRE,
     POWERS,
     TOWN,
@@ -293,3 +295,29 @@ def test_new_commit_resumes_from_the_cached_state(tmp_path: Path) -> None:
     commit(root, "c", {POWERS: powers_yaml(power(office=CENTRE, article="第二十八条"))})
     assert history(root, cache).changes == history(root).changes
     assert (cache / "history-blobs.pickle").exists()
+
+
+def test_resuming_again_and_again_across_towns(tmp_path: Path) -> None:
+    """Each resume unpickles only the towns its commit touched and saves the others as it
+    read them; commit after commit, the record equals a replay from the start."""
+    root = new_site(tmp_path)
+    cache = tmp_path / "cache"
+    history(root, cache)
+
+    def packed_beta() -> bytes:
+        with (cache / "history-state.pickle").open("rb") as handle:
+            _, state = pickle.load(handle)
+        return state["replay"]["versions"]["370321001000"]
+
+    beta_before = packed_beta()
+    commit(root, "a\n\nChange-Note: 调整承办机构", {POWERS: powers_yaml(power(office=CENTRE))})
+    assert history(root, cache).changes == history(root).changes
+    assert packed_beta() == beta_before  # beta untouched: saved as the bytes it was read from
+    beta = (root / BETA).read_text(encoding="utf-8") + "  - title: 补充来源\n"
+    commit(root, "b\n\nChange-Note: 乙街道补充信息来源", {BETA: beta})
+    commit(root, "c", {POWERS: powers_yaml(power(office=CENTRE), licence())})
+    resumed = history(root, cache)
+    fresh = history(root)
+    assert resumed.changes == fresh.changes and resumed.by_town == fresh.by_town
+    assert packed_beta() != beta_before
+    assert [c.note for c in resumed.changes[-2:]] == ["乙街道补充信息来源", None]

@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 from .build.pipeline import run_build
 from .config import Config
+from .content.memory import release_kept
 from .content.problems import Severity, format_problem
 
 POLL_SECONDS = 0.5
@@ -143,11 +144,13 @@ def rebuild(
     try:
         result = run_build(root, config, search=search)
     except Exception as err:  # keep serving the last good site whatever went wrong
+        release_kept()
         message = f"生成失败：{type(err).__name__}: {err}"
         print(message, file=out, flush=True)
         if preview is not None:
             preview.publish([message])
         return False
+    release_kept()  # the build's history is gone: its objects may be collected again
     for problem in result.check.problems:
         print(format_problem(problem), file=out)
     if result.pages:

@@ -133,6 +133,46 @@ def _town_of(path: str, content_dir: str) -> tuple[str, str] | None:
     return (parts[1], kind) if kind in TOWN_FILES else None
 
 
+class _Versions:
+    """Each town's current version, by code. Versions restored from the cache stay pickled
+    until a commit needs them (resuming for one commit unpickles only the towns it
+    touched), and an untouched version is saved again as the bytes it was read from."""
+
+    def __init__(self) -> None:
+        self.loaded: dict[str, TownVersion] = {}
+        self.packed: dict[str, bytes] = {}
+
+    def get(self, code: str) -> TownVersion | None:
+        if code not in self.loaded and code in self.packed:
+            self.loaded[code] = pickle.loads(self.packed[code])
+        return self.loaded.get(code)
+
+    def set(self, code: str, version: TownVersion) -> None:
+        self.loaded[code] = version
+        self.packed.pop(code, None)
+
+    def pop(self, code: str) -> None:
+        self.loaded.pop(code, None)
+        self.packed.pop(code, None)
+
+    def items(self) -> list[tuple[str, TownVersion]]:
+        """Every version, in code order (all of them unpickled)."""
+        codes = sorted({*self.loaded, *self.packed})
+        return [(code, version) for code in codes if (version := self.get(code)) is not None]
+
+    def pack(self) -> dict[str, bytes]:
+        packed = dict(self.packed)
+        for code, version in self.loaded.items():
+            packed.setdefault(code, pickle.dumps(version, protocol=pickle.HIGHEST_PROTOCOL))
+        return packed
+
+    @classmethod
+    def unpack(cls, packed: dict[str, bytes]) -> _Versions:
+        versions = cls()
+        versions.packed = dict(packed)
+        return versions
+
+
 class _Replay:
     """State while replaying commits: the current blob of each town file, parsed blobs.
 
@@ -144,7 +184,7 @@ class _Replay:
         self.reader = reader
         self.parsed = parsed  # blob id -> parsed data, or None when it did not parse
         self.files: dict[str, dict[str, str]] = {}  # slug -> kind -> blob
-        self.versions: dict[str, TownVersion] = {}  # code -> version
+        self.versions = _Versions()  # code -> version
         self.code_of_slug: dict[str, str] = {}
         self.warnings: list[str] = []
         self.seen: set[tuple[str, str]] = set()  # (code, id) that ever existed
@@ -152,12 +192,12 @@ class _Replay:
 
     def save(self) -> dict[str, Any]:
         """The state after the last commit replayed, to resume from (parsed blobs aside)."""
-        names = ("files", "versions", "code_of_slug", "seen", "public")
-        return {name: getattr(self, name) for name in names}
+        names = ("files", "code_of_slug", "seen", "public")
+        return {"versions": self.versions.pack()} | {name: getattr(self, name) for name in names}
 
     def restore(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
-            setattr(self, name, value)
+            setattr(self, name, _Versions.unpack(value) if name == "versions" else value)
 
     def parse(self, blob: str, path: str, commit: Commit) -> Any:
         if blob not in self.parsed:
@@ -253,10 +293,10 @@ class _Replay:
                 name = (new or old).name if (new or old) else code  # type: ignore[union-attr]
                 changes.append(Change(commit.sha, commit.date, note, code, name, diff, restored))
             if new is None:
-                self.versions.pop(code, None)
+                self.versions.pop(code)
                 self.public.discard(code)
             else:
-                self.versions[code] = new
+                self.versions.set(code, new)
                 if not ignored:
                     self.public.add(code)
         return changes
@@ -265,7 +305,7 @@ class _Replay:
         """Every town not yet on the record enters it with the edition that published it."""
         changes = []
         note = edition.note or f"随{edition.label}发布"
-        for code, version in sorted(self.versions.items()):
+        for code, version in self.versions.items():
             if code in self.public:
                 continue
             self.public.add(code)
@@ -320,8 +360,9 @@ def read_site_history(
     cache_dir: Path | None,
     publication: Publication | None = None,
 ) -> History:
-    """The history of ``content_dir``; never raises for a missing or odd repository."""
-    with collector_paused():
+    """The history of ``content_dir``; never raises for a missing or odd repository. What
+    it loads lives as long as the build, so it is kept out of the cycle collector's scans."""
+    with collector_paused(keep=True):
         return _read_site_history(root, content_dir, cache_dir, publication or Publication())
 
 
@@ -394,10 +435,10 @@ def _changes(
     return changes
 
 
-def _cached(by_commit: dict[str, Any], keys: list[str], warnings: list[str]) -> list[Change]:
+def _cached(by_commit: dict[str, bytes], keys: list[str], warnings: list[str]) -> list[Change]:
     changes: list[Change] = []
     for key in keys:
-        found, found_warnings = by_commit[key]
+        found, found_warnings = pickle.loads(by_commit[key])
         changes += found
         warnings += found_warnings
     return changes
@@ -426,7 +467,7 @@ def _replay(
     keys: list[str],
     content_dir: str,
     replay: _Replay,
-    by_commit: dict[str, Any],
+    by_commit: dict[str, bytes],
     publication: Publication,
     shallow: bool,
 ) -> list[Change]:
@@ -441,7 +482,8 @@ def _replay(
             ignored = commit.sha in publication.ignored
             baseline = shallow and commit is commits[0]
             found = replay.apply(commit, content_dir, ignored, editions.get(commit.sha), baseline)
-            by_commit[key] = (found, replay.warnings[before:])
+            entry = (found, replay.warnings[before:])
+            by_commit[key] = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
             changes += found
         replay.reader = None
     return changes
