@@ -3,7 +3,7 @@
     python bench/bench_queries.py                 # build the shipped site, run every query
     python bench/bench_queries.py --site site     # use an existing build
 
-Each query of ``bench/queries/everyday.yaml`` (written from a resident's point of view
+Each query of ``bench/queries/everyday.yaml`` (or ``--queries FILE``; written from a resident's point of view
 before looking at the catalogue's keywords) is typed into ``/search/`` in a fresh
 Chromium context, served by ``python -m http.server``. Reported per kind of query:
 hit@3 (a right page among the first three), MRR, the share with no result at all, and
@@ -75,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, help="an existing build of the shipped content")
     parser.add_argument("--legal", type=int, default=60, help="legal-name queries (every k-th name)")
+    parser.add_argument("--queries", type=Path, default=ROOT / "bench/queries/everyday.yaml",
+                        help="the query set (default bench/queries/everyday.yaml)")
     parser.add_argument("--ttfr", action="store_true",
                         help="also time each query as bench_search.py does (navigation start to "
                              "the first result rendered, cold and warm; requests and bytes)")
@@ -83,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     if site is None:
         subprocess.run([sys.executable, "build.py"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         site = ROOT / "site"
-    queries = yaml.safe_load((ROOT / "bench/queries/everyday.yaml").read_text())["queries"]
+    queries = yaml.safe_load(args.queries.read_text(encoding="utf-8"))["queries"]
     from playwright.sync_api import sync_playwright
 
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
