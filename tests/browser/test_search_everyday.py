@@ -183,3 +183,19 @@ def test_the_list_filter_matches_what_residents_call_an_item(
             assert shown < total
             shown_total += shown
     assert shown_total > 0, f"no row of any list is found with {word}"
+
+
+def test_without_javascript_the_search_page_links_the_town_lists(
+    new_page: Any, base_url: str
+) -> None:
+    """No script, no search: the page says so and links every town with published lists."""
+    page, problems = new_page(java_script_enabled=False, **PHONE)
+    page.goto(f"{base_url}search/?q={quote('低保')}")
+    text = page.locator("main").inner_text()
+    assert "需要浏览器启用 JavaScript" in text
+    links = page.locator(".noscript-towns a").evaluate_all("as => as.map(a => a.href)")
+    towns = {h.removeprefix(base_url) for h in links}
+    assert {"towns/maqiao/", "towns/jinshan/"} <= towns, towns
+    for href in links[:3]:
+        assert page.request.get(href).status == 200, href
+    assert not problems.all(), problems.all()

@@ -765,7 +765,19 @@ def search_page(overview: Overview, bundles: Sequence[tuple[str, str]]) -> Page:
     counties: dict[str, list[str]] = {}
     for county, path in bundles:
         counties.setdefault(county, []).append(path)
-    context = {"bundles": [path for _, path in bundles], "counties": counties, "filters": filters}
+    # without JavaScript there is no search: the page links every town's lists instead
+    lists = [
+        (county.name, [(t.name, urls.town_url(t.slug)) for t in towns])
+        for county in overview.region.counties
+        if (towns := [t for t in overview.towns_in(county.name) if t.has_lists])
+    ]
+    context = {
+        "bundles": [path for _, path in bundles],
+        "counties": counties,
+        "filters": filters,
+        "lists": lists,
+        "compare": urls.COMPARE,
+    }
     return Page(
         urls.SEARCH,
         "search.html",
