@@ -199,3 +199,21 @@ def test_without_javascript_the_search_page_links_the_town_lists(
     for href in links[:3]:
         assert page.request.get(href).status == 200, href
     assert not problems.all(), problems.all()
+
+
+@pytest.mark.parametrize("q", ["低保", "火星人登陆"])
+def test_results_arriving_shift_nothing_on_the_first_screen(
+    new_page: Any, base_url: str, q: str
+) -> None:
+    """Cumulative layout shift stays "good" (< 0.1) while the answer or the help arrives."""
+    page, problems = new_page(**PHONE)
+    page.add_init_script(
+        "window.__shift = 0; new PerformanceObserver((list) => { for (const e of list.getEntries())"
+        " if (!e.hadRecentInput) window.__shift += e.value; })"
+        ".observe({ type: 'layout-shift', buffered: true });"
+    )
+    page.goto(f"{base_url}search/?q={quote(q)}")
+    page.wait_for_function(SETTLED, timeout=15_000)
+    page.wait_for_timeout(300)  # let the observer report the last frame
+    assert page.evaluate("window.__shift") < 0.1
+    assert not problems.all(), problems.all()
