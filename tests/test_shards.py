@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 from sitefixture import copy_fixture, snapshot
+from test_history_git import (
+    commit,
+    git,
+    isolated_git,  # noqa: F401  (an autouse fixture: no user git config in these tests)
+)
 
 from towncat.cli import main
 
@@ -95,3 +100,49 @@ def test_unknown_county_is_a_usage_error(tmp_path: Path) -> None:
     root = two_county_project(tmp_path)
     code, output = run(root, "shard", "--county", "nowhere", "--output", str(tmp_path / "x"))
     assert code == 2 and "nowhere" in output
+
+
+EDITIONS = """# yaml-language-server: $schema=../schemas/editions.schema.json
+editions:
+  - name: "2024"
+    title: 2024年版
+    commit: {sha}
+    published: 2024-06-01
+    sample: true
+    note: 首次公布
+"""
+
+
+def test_assembled_shards_carry_the_public_record(tmp_path: Path) -> None:
+    """In git, with an edition declared and a change note: the assembled site has the same
+    record (change pages, feeds, the edition's frozen snapshot) as a single build."""
+    root = two_county_project(tmp_path)
+    (root / ".gitignore").write_text(".towncat-cache/\nsite/\nshards/\n", encoding="utf-8")
+    git(root, "init", "-q")
+    first = commit(root, "import", {})
+    commit(root, "edition", {"content/editions.yaml": EDITIONS.format(sha=first)})
+    town = root / "content" / "towns" / "gamma" / "town.yaml"
+    commit(root, "x\n\nChange-Note: 补充来源",
+           {"content/towns/gamma/town.yaml": town.read_text(encoding="utf-8") + "  - title: 又一来源\n"})
+    code, output = run(root, "build", "--no-search")
+    assert code == 0, output
+    single = snapshot(root / "site")
+    assert any(path.startswith("editions/2024/") for path in single)
+    shards = root / "shards"
+    for county in ("huantai", "zichuan"):
+        code, output = run(root, "shard", "--county", county, "--output",
+                           str(shards / county), "--no-search")
+        assert code == 0, output
+    code, output = run(root, "assemble", str(shards / "huantai"), str(shards / "zichuan"))
+    assert code == 0, output
+    assert snapshot(root / "site") == single
+
+
+def test_shard_and_assemble_refuse_a_bad_ignore_revs_file(tmp_path: Path) -> None:
+    root = two_county_project(tmp_path)
+    (root / ".gitignore").write_text(".towncat-cache/\nsite/\nshards/\n", encoding="utf-8")
+    git(root, "init", "-q")
+    commit(root, "import", {".towncat-ignore-revs": "not-a-revision\n"})
+    code, output = run(root, "shard", "--county", "huantai", "--output", str(root / "shards" / "h"))
+    assert code != 0 and ".towncat-ignore-revs:1" in output, output
+    assert not (root / "shards" / "h").exists()

@@ -18,12 +18,20 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..content.problems import Problem
+from ..content.problems import Problem, count_by_severity
 from ..content.summary import Overview, summary_from_json, summary_to_json
 from ..search.bundles import BUNDLE_ROOT, index_site, plan_bundles
-from .incremental import TownOutput, input_key, render_key
+from .incremental import Manifest, TownOutput, input_key, render_key
 from .jobs import SiteJob, make_job, render_aggregates
-from .pipeline import BuildResult, CheckResult, check_and_render, read_record, run_check
+from .pipeline import (
+    BuildResult,
+    CheckResult,
+    check_and_render,
+    placeholder_notes,
+    read_record,
+    render_editions,
+    run_check,
+)
 from .write import Staging, files_under, link_files
 
 SHARD_MANIFEST = ".towncat-shard.json"
@@ -59,7 +67,7 @@ def run_shard(
     if light.catalogue is None:
         return BuildResult(light)
     slugs = county_towns(light, counties)
-    history = read_record(root, config)[0]
+    history, publication = read_record(root, config)
     outputs: dict[str, TownOutput] = {}
     with Staging(output) as staging:
 
@@ -76,8 +84,10 @@ def run_shard(
                 search=search,
             )
 
-        check, towns = check_and_render(root, config, start, progress, only=slugs)
-        if check.overview is None:
+        check, towns = check_and_render(
+            root, config, start, progress, only=slugs, publication=publication
+        )
+        if check.overview is None or check.failed():
             return BuildResult(check)
         for slug, town in sorted(towns.items()):
             assert town.output is not None
@@ -149,7 +159,10 @@ def run_assemble(root: Path, config: Config, folders: list[Path]) -> BuildResult
         raise ShardError("分片中缺少这些镇街：" + "、".join(missing[:10]))
     ordered = tuple(summaries[t.slug] for t in light.catalogue.towns)
     overview = Overview(region, ordered, light.catalogue.thesaurus)
-    history = read_record(root, config)[0]
+    history, publication = read_record(root, config)
+    problems: list[Problem] = sorted([*light.problems, *publication.problems])
+    if publication.problems and count_by_severity(problems)[0]:
+        return BuildResult(CheckResult(problems, None))
     searchable = all(m["search"] for m in manifests.values())
     town_urls: list[str] = []
     with Staging(root / config.output_dir) as staging:
@@ -165,12 +178,16 @@ def run_assemble(root: Path, config: Config, folders: list[Path]) -> BuildResult
             root, config, overview, history, staging.folder, "", {}, render_key(root, config)
         )
         pages = render_aggregates(job, staging, town_urls, search=searchable) + len(town_urls)
+        # the editions' snapshots, as a single build renders them
+        key = render_key(root, config)
+        editions = render_editions(
+            root, config, history, publication, staging, Manifest(), Manifest(), key
+        )
         staging.commit()
-    problems: list[Problem] = light.problems
     return BuildResult(
         CheckResult(problems, light.catalogue),
         pages,
         len(staging.paths),
-        history.warnings,
+        (*placeholder_notes(config), *history.warnings, *publication.warnings, *editions),
         len(overview.towns),
     )
