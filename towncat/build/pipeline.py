@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..config import Config, placeholder_warning
 from ..content.catalogue import Catalogue, build_catalogue
-from ..content.files import load_content, load_document, load_facts
+from ..content.files import display_path, load_content, load_document, load_facts
 from ..content.forms import find_form_problems, form_files
 from ..content.memory import collector_paused
 from ..content.problems import Problem, count_by_severity
@@ -85,8 +85,8 @@ def load_publication(root: Path, config: Config) -> Publication:
     path = root / config.content_dir / "editions.yaml"
     documents = []
     if path.is_file():  # its own problems are reported with the other city files
-        source = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         schemas = load_schemas(root / config.schema_dir)
+        source = display_path(root, path)
         documents.append(load_document(path, "editions", source, None, schemas)[0])
     status = read_status(root, config.content_dir)
     return read_publication(root, status, documents, config.edition_tags, config.content_dir)

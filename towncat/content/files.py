@@ -182,7 +182,7 @@ def find_link_problems(root: Path, content_dir: Path) -> list[Problem]:
     candidates = [towns_dir]
     if towns_dir.is_dir() and not towns_dir.is_symlink():
         candidates += sorted(Path(e.path) for e in os.scandir(towns_dir) if e.is_symlink())
-    found = [link_problem(path, content_dir, _display(root, path)) for path in candidates]
+    found = [link_problem(path, content_dir, display_path(root, path)) for path in candidates]
     return [problem for problem in found if problem is not None]
 
 
@@ -195,7 +195,7 @@ class Facts:
     lists: dict[str, dict[str, Path]]  # slug -> kind -> file
 
 
-def _display(root: Path, path: Path) -> str:
+def display_path(root: Path, path: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -209,23 +209,25 @@ def load_facts(root: Path, content_dir: Path, schemas: SchemaSet) -> Facts:
     problems += find_link_problems(root, content_dir)
     for kind in CITY_FILES:  # the city's files; only the region is required
         path = content_dir / f"{kind}.yaml"
-        refused = link_problem(path, content_dir, _display(root, path))
+        refused = link_problem(path, content_dir, display_path(root, path))
         if refused is not None:
             problems.append(refused)
         elif path.is_file():
-            document, found = load_document(path, kind, _display(root, path), None, schemas)
+            document, found = load_document(path, kind, display_path(root, path), None, schemas)
             documents.append(document)
             problems += found
         elif kind == "region":
             message = "缺少 content/region.yaml（市级信息和区县列表）"
-            problems.append(Problem(_display(root, path), 0, 0, "missing-town-file", "", message))
+            problems.append(
+                Problem(display_path(root, path), 0, 0, "missing-town-file", "", message)
+            )
     lists: dict[str, dict[str, Path]] = {}
     for folder in find_town_folders(content_dir):
-        files, found = _town_folder_files(folder, _display(root, folder), content_dir)
+        files, found = _town_folder_files(folder, display_path(root, folder), content_dir)
         problems += found
         if "town" in files:
             document, found = load_document(
-                files["town"], "town", _display(root, files["town"]), folder.name, schemas
+                files["town"], "town", display_path(root, files["town"]), folder.name, schemas
             )
             documents.append(document)
             problems += found
@@ -244,7 +246,7 @@ def load_lists(
             facts.lists.get(slug, {}).items(), key=lambda kv: LIST_KINDS.index(kv[0])
         ):
             document, found = load_document(
-                path, kind, _display(root, path), slug, schemas, positions=positions
+                path, kind, display_path(root, path), slug, schemas, positions=positions
             )
             documents.append(document)
             problems += found
