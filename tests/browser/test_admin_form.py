@@ -212,7 +212,7 @@ def test_the_form_commits_one_changed_field_that_passes_check(
         context = browser.new_context(viewport={"width": 1100, "height": 900})
         context.route("**/*", lambda route: _only_local(route, outside))
         page = context.new_page()
-        page.set_default_timeout(60_000)  # maqiao's 106 powers: a big form on a shared machine
+        page.set_default_timeout(120_000)  # maqiao's 106 powers: a big form on a shared machine
         errors: list[str] = []
         page.on("pageerror", lambda err: errors.append(str(err)))
         page.on(  # every file the page asks the site for (scripts, chunks, config) exists
