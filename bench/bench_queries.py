@@ -120,10 +120,16 @@ def main(argv: list[str] | None = None) -> int:
     for kind, rs in [*sorted(rows.items()), ("all", every)]:
         judged = [r for r in rs if r["judged"]]
         times = [r["s"] for r in rs]
-        print(f"{kind:12} {len(rs):4} {statistics.mean(r['hit'] for r in judged):6.2f} "
-              f"{statistics.mean(r['rr'] for r in judged):5.2f} "
-              f"{sum(r['zero'] for r in judged) / len(judged):6.1%} "
-              f"{statistics.median(times):9.2f} {max(times):8.2f}")
+        figures = (f"{statistics.mean(r['hit'] for r in judged):6.2f} "
+                   f"{statistics.mean(r['rr'] for r in judged):5.2f} "
+                   f"{sum(r['zero'] for r in judged) / len(judged):6.1%}") if judged else \
+            f"{'—':>6} {'—':>5} {'—':>6}"
+        print(f"{kind:12} {len(rs):4} {figures} {statistics.median(times):9.2f} {max(times):8.2f}")
+    unanswered = [r for r in every if not r["judged"]]
+    if unanswered:  # no right page exists: the honest answer is the no-result help
+        print(f"no right answer in the catalogue: {len(unanswered)} queries, "
+              f"{sum(r['zero'] for r in unanswered)} answered with the no-result help, "
+              f"{sum(not r['zero'] for r in unanswered)} with results")
     print(f"legal names: recall@10 {sum(legal)}/{len(legal)}")
     if timing:
         cold, warm, requests, sizes = zip(*timing, strict=True)
