@@ -23,7 +23,23 @@ const STOP_WORDS = [
   "了", "的", "得", "要", "办", "想", "谁", "我", "你", "他", "她", "在", "去", "找", "有", "能",
   "不", "没", "很", "太", "都", "也", "还", "就", "给", "把", "被", "让", "和", "与", "跟", "对",
   "向", "从", "上", "下", "里", "个", "些", "这", "那", "啥", "咋",
+  // greetings and polite padding
+  "麻烦问一下", "想问一下", "请问一下", "问一下", "我想问", "请教一下", "请教", "你好", "您好",
+  "谢谢", "麻烦", "帮帮忙", "帮个忙", "帮忙", "打扰了", "急急急", "在线等",
+  // more question words
+  "怎么回事", "该怎么", "应该", "为什么", "什么时候", "多长时间", "多久", "哪些", "哪个",
+  "可以", "是否", "到底", "究竟", "咋办", "咋整", "咋弄", "怎么整", "有用吗", "管用吗",
+  "嘛", "哦", "哈", "呗", "啦", "么", "俺", "咱", "您",
 ];
+
+// Words that say who or where but not what (有人, 村里, 邻居 …): kept, at a low weight,
+// so that the matter itself decides the ranking.
+const CONTEXT_WORDS = new Set([
+  "有人", "别人", "人家", "村里", "村上", "家里", "家门口", "邻居", "邻居家", "隔壁", "对门",
+  "附近", "旁边", "周边", "门口", "楼上", "楼下", "小区", "我家", "我们", "咱们", "他们", "我们村",
+  "天天", "每天", "总是", "一直", "经常", "老是", "整天", "好几天", "现在", "今天", "昨天",
+  "最近", "这里", "那里", "这边", "那边", "本地", "当地", "镇上", "私自", "随便", "东西", "事情",
+]);
 
 export function prepareLexicon(data) {
   const lex = data || { words: [], says: {}, t2s: {}, pinyin: {} };
@@ -85,22 +101,25 @@ export function fromPinyin(letters, lex) {
     for (let start = 0; start < word.length; start++) {
       if (!readings(word[start]).length) continue;
       for (const mode of ["full", "initial"]) {
-        const stack = [[start, 0]];
+        // [character index, letter index, every character read with its usual reading]
+        const stack = [[start, 0, true]];
         while (stack.length) {
-          const [i, j] = stack.pop();
+          const [i, j, usual] = stack.pop();
           if (j === letters.length) {
             if (i - start >= 2) {
               const piece = word.slice(start, i);
-              const score = (found.get(piece) || 0) + (mode === "full" ? 3 : 1);
-              found.set(piece, score);
+              // the usual readings, and a whole word of the site, spell it more surely
+              // (wzjz: 违章建筑, not 有证据证 with the rare reading wei of 有)
+              const score = (mode === "full" ? 3 : 1) * (usual ? 4 : 1) * (piece === word ? 2 : 1);
+              found.set(piece, (found.get(piece) || 0) + score);
             }
             continue;
           }
           if (i >= word.length) continue;
-          for (const r of readings(word[i])) {
+          readings(word[i]).forEach((r, n) => {
             const step = mode === "full" ? [r] : /^[zcs]h/.test(r) ? [r[0], r.slice(0, 2)] : [r[0]];
-            for (const s of step) if (letters.startsWith(s, j)) stack.push([i + 1, j + s.length]);
-          }
+            for (const s of step) if (letters.startsWith(s, j)) stack.push([i + 1, j + s.length, usual && n === 0]);
+          });
         }
       }
     }
@@ -181,18 +200,49 @@ function pieces(run, lex) {
   return { out };
 }
 
-// Thesaurus phrases most of whose character pairs the query has (烧垃圾 in
-// 邻居在院子里烧垃圾 is exact; 后厨脏 in 外卖店后厨很脏 is close): the best two.
-function closePhrases(text, lex) {
+// How closely ``text`` holds ``phrase`` when not word for word (0: not at all):
+// * its characters in order with a few words between (老板一直不发工资 → 老板不发工资),
+//   the phrase's share of the stretch that holds them;
+// * a stretch of the same length with one character different (楼上装修太响 → 楼上装修太吵),
+//   for phrases of four or more characters;
+// * most of its character pairs, two at least (油烟熏人 in 饭店油烟熏得受不了).
+export function nearness(text, phrase, pairs) {
+  const n = phrase.length;
+  let best = 0;
+  for (let start = text.indexOf(phrase[0]); start >= 0; start = text.indexOf(phrase[0], start + 1)) {
+    let at = start;
+    for (let k = 1; k < n && at >= 0; k++) at = text.indexOf(phrase[k], at + 1);
+    if (at < 0) break;
+    const span = at - start + 1;
+    if (span <= n + 4) best = Math.max(best, Math.min(0.9, n / span));
+  }
+  if (n >= 5) {
+    for (let i = 0; i + n <= text.length; i++) {
+      let diff = 0;
+      for (let k = 0; k < n && diff < 2; k++) if (text[i + k] !== phrase[k]) diff++;
+      if (diff === 1) { best = Math.max(best, 0.75); break; }
+    }
+  }
+  let shared = 0;
+  for (let i = 0; i + 1 < n; i++) if (pairs.has(phrase.slice(i, i + 2))) shared++;
+  const ratio = shared / (n - 1);
+  if (shared >= 2 && ratio >= 0.5) best = Math.max(best, ratio);
+  // of two phrases as near, the one that shares more of the query
+  return best >= 0.5 ? best + 0.01 * shared : 0;
+}
+
+// The thesaurus's phrases the query comes close to (nearness above): the best two. Who,
+// where and question words are no evidence (村里有人私自开矿 is not 村里有人违建).
+function closePhrases(query, lex) {
+  let text = query;
+  for (const w of [...CONTEXT_WORDS, ...LONG_STOP]) text = text.split(w).join(" ");
   const pairs = new Set();
   for (let i = 0; i + 1 < text.length; i++) pairs.add(text.slice(i, i + 2));
   const scored = [];
   for (const phrase of lex.phrases) {
     if (phrase.length < 3) continue;
-    let shared = 0;
-    for (let i = 0; i + 1 < phrase.length; i++) if (pairs.has(phrase.slice(i, i + 2))) shared++;
-    const ratio = shared / (phrase.length - 1);
-    if (shared >= 1 && ratio >= 0.5) scored.push([phrase, ratio]);
+    const ratio = nearness(text, phrase, pairs);
+    if (ratio) scored.push([phrase, ratio]);
   }
   return scored.sort((a, b) => b[1] - a[1] || b[0].length - a[0].length).slice(0, 2);
 }
@@ -226,10 +276,14 @@ export function understand(query, lex) {
     add(phrase, 0.6);
     rest = rest.split(phrase).join(" ");
   }
-  // Phrases the query comes close to, when none is in it word for word.
-  if (rest === clean) { // no name and no phrase word for word
-    for (const [phrase, ratio] of closePhrases(clean.replace(/ /g, ""), lex)) {
-      for (const term of lex.says[phrase]) add(term, 0.8 * ratio);
+  // Phrases the query comes close to: with words between, one character different, or
+  // most of their pairs; in what the whole names and phrases left over (a weaker hint
+  // beside a phrase found word for word).
+  const left = rest.replace(/ /g, "");
+  if (left.length >= 3) {
+    const factor = rest === clean ? 0.8 : 0.6;
+    for (const [phrase, ratio] of closePhrases(left, lex)) {
+      for (const term of lex.says[phrase]) add(term, factor * ratio);
     }
   }
   // What is left: function words dropped, then known words, typos mended.
@@ -244,7 +298,8 @@ export function understand(query, lex) {
       const out = found.some((piece) => !piece.single) ? found : [];
       for (const piece of out) {
         const common = frequency(lex, piece.text) >= 40 ? 0.5 : 1; // 申请, 管理: found everywhere
-        const weight = piece.single ? 0.25 : piece.fixed ? 0.8 : Math.min(1, 0.4 + 0.15 * piece.text.length);
+        const weight = piece.single ? 0.25 : piece.fixed ? 0.8
+          : CONTEXT_WORDS.has(piece.text) ? 0.3 : Math.min(1, 0.4 + 0.15 * piece.text.length);
         add(piece.text, common * weight);
         if (piece.fixed) notes.push(piece.text);
       }
