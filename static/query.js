@@ -1,7 +1,7 @@
 // Query understanding for the search page: what a resident types → the catalogue's words.
 // Pure functions over the lexicon that the build writes (towncat/search/lexicon.py):
 //   words   the site's item names, keywords and office names, and the thesaurus's words
-//   says    a resident's phrase → the catalogue words it means (content/thesaurus.yaml)
+//   entries the thesaurus: [phrases, the catalogue words they mean] (content/thesaurus.yaml)
 //   t2s     traditional or variant character → simplified (OpenCC's data)
 //   pinyin  character → its readings without tones
 // Steps: normalise (width, case, traditional characters, punctuation, emoji); pinyin →
@@ -42,9 +42,16 @@ const CONTEXT_WORDS = new Set([
 ]);
 
 export function prepareLexicon(data) {
-  const lex = data || { words: [], says: {}, t2s: {}, pinyin: {} };
+  const lex = data || { words: [], entries: [], t2s: {}, pinyin: {} };
   const words = lex.words || [];
-  const says = lex.says || {};
+  // the thesaurus's entries [phrases, words] → phrase → every word it means
+  const says = {};
+  for (const [phrases, means] of lex.entries || []) {
+    for (const phrase of phrases) {
+      const list = says[phrase] || (says[phrase] = []);
+      for (const term of means) if (!list.includes(term)) list.push(term);
+    }
+  }
   return {
     words,
     says,
