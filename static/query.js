@@ -60,6 +60,7 @@ export function prepareLexicon(data) {
     t2s: lex.t2s || {},
     pinyin: lex.pinyin || {},
     text: "\n" + [...words, ...Object.keys(says)].join("\n") + "\n",
+    catalogue: "\n" + words.join("\n") + "\n", // the catalogue's words alone
   };
 }
 
@@ -159,7 +160,8 @@ function segments(run) {
 const known = (lex, seg) => seg.length >= 2 && occurs(lex, seg);
 
 // The words of ``run`` that the site knows. Adjacent segments that together make a whole
-// word of the site are joined (宅/基地 → 宅基地); a stretch the site does not know, with a
+// word of the site, or three characters or more of one, are joined (宅/基地 → 宅基地,
+// 户口/簿 → 户口簿); a stretch the site does not know, with a
 // known neighbour or alone, of three or more characters, is tried as a word with one
 // wrong character (违章/建/竹 → 违章建筑); single characters are kept as weak terms.
 function pieces(run, lex) {
@@ -172,6 +174,16 @@ function pieces(run, lex) {
     for (; j > i + 1; j--) {
       const word = segs.slice(i, j).join("");
       if (lex.whole.has(word)) { joined = word; break; }
+    }
+    if (!joined) {
+      // or a part of a catalogue word, of three characters or more (户口/簿 in 居民户口簿)
+      for (j = Math.min(segs.length, i + 4); j > i + 1; j--) {
+        const word = segs.slice(i, j).join("");
+        if (word.length >= 3 && !SHORT_STOP.has(segs[j - 1]) && lex.catalogue.includes(word)) {
+          joined = word;
+          break;
+        }
+      }
     }
     if (joined) { out.push({ text: joined }); i = j; continue; }
     if (known(lex, segs[i])) { out.push({ text: segs[i] }); i++; continue; }
@@ -199,6 +211,13 @@ function pieces(run, lex) {
       i = k + (fix.a ? 1 : 0);
       continue;
     }
+    // a stretch the browser split across a word (房子/成危/房): the site's whole words in it
+    const inside = stretch.length >= 3 ? wordsInside(stretch, lex) : [];
+    if (inside.length) {
+      for (const word of inside) out.push({ text: word });
+      i = k;
+      continue;
+    }
     for (const seg of stretch ? segs.slice(i, k) : [segs[i]]) {
       if (!SHORT_STOP.has(seg) && occurs(lex, seg)) out.push({ text: seg, single: seg.length === 1 });
     }
@@ -207,12 +226,22 @@ function pieces(run, lex) {
   return { out };
 }
 
+// The site's whole words (two characters or more) in ``text``, longest first from the left.
+function wordsInside(text, lex) {
+  const found = [];
+  for (let at = 0; at < text.length - 1;) {
+    let len = Math.min(8, text.length - at);
+    while (len >= 2 && !lex.whole.has(text.slice(at, at + len))) len--;
+    if (len >= 2) { found.push(text.slice(at, at + len)); at += len; } else at++;
+  }
+  return found;
+}
+
 // How closely ``text`` holds ``phrase`` when not word for word (0: not at all):
 // * its characters in order with a few words between (老板一直不发工资 → 老板不发工资),
 //   the phrase's share of the stretch that holds them;
-// * a stretch of the same length with one character different (楼上装修太响 → 楼上装修太吵),
-//   for phrases of four or more characters;
-// * most of its character pairs, two at least (油烟熏人 in 饭店油烟熏得受不了).
+// * most of its character pairs, two at least (油烟熏人 in 饭店油烟熏得受不了; a long phrase
+//   with one character different: 半夜偷到垃圾 → 半夜偷倒垃圾).
 export function nearness(text, phrase, pairs) {
   const n = phrase.length;
   let best = 0;
@@ -223,13 +252,6 @@ export function nearness(text, phrase, pairs) {
     const span = at - start + 1;
     if (span <= n + 4) best = Math.max(best, Math.min(0.9, n / span));
   }
-  if (n >= 5) {
-    for (let i = 0; i + n <= text.length; i++) {
-      let diff = 0;
-      for (let k = 0; k < n && diff < 2; k++) if (text[i + k] !== phrase[k]) diff++;
-      if (diff === 1) { best = Math.max(best, 0.75); break; }
-    }
-  }
   let shared = 0;
   for (let i = 0; i + 1 < n; i++) if (pairs.has(phrase.slice(i, i + 2))) shared++;
   const ratio = shared / (n - 1);
@@ -239,16 +261,23 @@ export function nearness(text, phrase, pairs) {
 }
 
 // The thesaurus's phrases the query comes close to (nearness above): the best two. Who,
-// where and question words are no evidence (村里有人私自开矿 is not 村里有人违建).
+// where and question words are no evidence, in the query or in the phrase (村里有人私自开矿
+// is not 村里有人违建).
+const withoutContext = (text) => {
+  let out = text;
+  for (const w of [...CONTEXT_WORDS, ...LONG_STOP]) out = out.split(w).join(" ");
+  return out;
+};
 function closePhrases(query, lex) {
-  let text = query;
-  for (const w of [...CONTEXT_WORDS, ...LONG_STOP]) text = text.split(w).join(" ");
+  const text = withoutContext(query);
   const pairs = new Set();
   for (let i = 0; i + 1 < text.length; i++) pairs.add(text.slice(i, i + 2));
   const scored = [];
+  if (!lex.cores) lex.cores = new Map(lex.phrases.map((p) => [p, withoutContext(p).replace(/ /g, "")]));
   for (const phrase of lex.phrases) {
-    if (phrase.length < 3) continue;
-    const ratio = nearness(text, phrase, pairs);
+    const core = lex.cores.get(phrase);
+    if (core.length < 3) continue;
+    const ratio = nearness(text, core, pairs);
     if (ratio) scored.push([phrase, ratio]);
   }
   return scored.sort((a, b) => b[1] - a[1] || b[0].length - a[0].length).slice(0, 2);
@@ -283,13 +312,12 @@ export function understand(query, lex) {
     add(phrase, 0.6);
     rest = rest.split(phrase).join(" ");
   }
-  // Phrases the query comes close to: with words between, one character different, or
-  // most of their pairs; in what the whole names and phrases left over (a weaker hint
-  // beside a phrase found word for word).
-  const left = rest.replace(/ /g, "");
-  if (left.length >= 3) {
+  // Phrases the query comes close to (with words between, or most of their pairs), in
+  // what the whole names and phrases left over: a weaker hint beside a phrase found word
+  // for word.
+  if (rest.replace(/ /g, "").length >= 3) {
     const factor = rest === clean ? 0.8 : 0.6;
-    for (const [phrase, ratio] of closePhrases(left, lex)) {
+    for (const [phrase, ratio] of closePhrases(rest, lex)) {
       for (const term of lex.says[phrase]) add(term, factor * ratio);
     }
   }
