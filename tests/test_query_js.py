@@ -41,8 +41,11 @@ def run(call: str, lexicon: dict[str, Any]) -> Any:
     return json.loads(done.stdout)
 
 
-def lexicon(words: list[str], entries: list[list[list[str]]] | None = None,
-            pinyin: dict[str, list[str]] | None = None) -> dict[str, Any]:
+def lexicon(
+    words: list[str],
+    entries: list[list[list[str]]] | None = None,
+    pinyin: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
     return {"words": words, "entries": entries or [], "t2s": {}, "pinyin": pinyin or {}}
 
 
@@ -53,15 +56,25 @@ def terms(query: str, lex: dict[str, Any]) -> dict[str, float]:
 
 def test_initials_spell_the_whole_word_with_usual_readings_first() -> None:
     # 有 can be read wei (rarely): wzjz is 违章建筑, not a piece of 有证据证明
-    readings = {"有": ["you", "wei"], "证": ["zheng"], "据": ["ju"], "明": ["ming"],
-                "违": ["wei"], "章": ["zhang"], "建": ["jian"], "筑": ["zhu"]}
+    readings = {
+        "有": ["you", "wei"],
+        "证": ["zheng"],
+        "据": ["ju"],
+        "明": ["ming"],
+        "违": ["wei"],
+        "章": ["zhang"],
+        "建": ["jian"],
+        "筑": ["zhu"],
+    }
     lex = lexicon(["有证据证明", "违章建筑"], pinyin=readings)
     assert run('q.fromPinyin("wzjz", lex)', lex)[0] == "违章建筑"
 
 
 def test_a_phrase_with_words_between_is_found() -> None:
     # no pair of 砍树卖钱 but 树卖 is in the query: its characters in order are
-    lex = lexicon(["林木采伐", "欠薪"], [[["砍树卖钱"], ["林木采伐"]], [["老板不发工资"], ["欠薪"]]])
+    lex = lexicon(
+        ["林木采伐", "欠薪"], [[["砍树卖钱"], ["林木采伐"]], [["老板不发工资"], ["欠薪"]]]
+    )
     assert "林木采伐" in terms("砍了树卖了钱", lex)
     assert "欠薪" in terms("老板一直都不发工资", lex)
 
