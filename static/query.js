@@ -30,6 +30,9 @@ const STOP_WORDS = [
   "怎么回事", "该怎么", "应该", "为什么", "什么时候", "多长时间", "多久", "哪些", "哪个",
   "可以", "是否", "到底", "究竟", "咋办", "咋整", "咋弄", "怎么整", "有用吗", "管用吗",
   "嘛", "哦", "哈", "呗", "啦", "么", "俺", "咱", "您",
+  // how bad it is, not what (吵死了, 油烟太大了)
+  "死了", "受不了", "不得了", "要命", "厉害", "特别", "非常", "十分", "实在", "真的", "简直",
+  "太大", "很大", "好多", "很多",
 ];
 
 // Words that say who or where but not what (有人, 村里, 邻居 …): kept, at a low weight,
@@ -102,20 +105,24 @@ function oneOff(lex, piece) {
 
 // Chinese pieces of the site's words that ``letters`` spells: full pinyin ("weijian",
 // "canjiren") or initials ("wfjs"), at least two characters.
-export function fromPinyin(letters, lex) {
+// With ``before`` or ``after`` (Chinese typed next to the letters: 宅基di, zhai基地), the
+// pieces that the Chinese and the spelled characters make together, one spelled at least.
+export function fromPinyin(letters, lex, before = "", after = "", pool = null) {
   const found = new Map();
   const readings = (c) => lex.pinyin[c] || [];
-  for (const word of [...lex.phrases, ...lex.words]) {
-    for (let start = 0; start < word.length; start++) {
+  const least = before || after ? 1 : 2;
+  for (const word of pool || [...lex.phrases, ...lex.words]) {
+    for (let start = before.length; start < word.length; start++) {
       if (!readings(word[start]).length) continue;
+      if (before && word.slice(start - before.length, start) !== before) continue;
       for (const mode of ["full", "initial"]) {
         // [character index, letter index, every character read with its usual reading]
         const stack = [[start, 0, true]];
         while (stack.length) {
           const [i, j, usual] = stack.pop();
           if (j === letters.length) {
-            if (i - start >= 2) {
-              const piece = word.slice(start, i);
+            if (i - start >= least && word.startsWith(after, i)) {
+              const piece = before + word.slice(start, i) + after;
               // the usual readings, and a whole word of the site, spell it more surely
               // (wzjz: 违章建筑, not 有证据证 with the rare reading wei of 有)
               const score = (mode === "full" ? 3 : 1) * (usual ? 4 : 1) * (piece === word ? 2 : 1);
@@ -292,6 +299,24 @@ export function understand(query, lex) {
   };
   const notes = [];
   // Latin letters: pinyin of the site's words; digits stay as they are.
+  // Chinese typed next to the letters, without a space (宅基di, zhai基地): spelled together.
+  clean = clean.replace(/(\p{Script=Han}{0,4})([a-z]{2,})(\p{Script=Han}{0,4})/gu, (all, before, letters, after) => {
+    if (!before && !after) return all;
+    // only the site's words that hold the character next to the letters
+    const pool = [...lex.phrases, ...lex.words].filter((w) =>
+      (before && w.includes(before[before.length - 1])) || (after && w.includes(after[0])));
+    for (let b = before.length; b >= 0; b--) {
+      for (let a = after.length; a >= 0; a--) {
+        if (!a && !b) continue;
+        const spelled = fromPinyin(letters, lex, before.slice(before.length - b), after.slice(0, a), pool)[0];
+        if (spelled) {
+          notes.push(spelled);
+          return before.slice(0, before.length - b) + " " + spelled + " " + after.slice(a);
+        }
+      }
+    }
+    return all;
+  });
   clean = clean.replace(/[a-z]+(?: [a-z]+)*/g, (letters) => {
     const joined = letters.replace(/ /g, "");
     const spelled = joined.length >= 2 ? fromPinyin(joined, lex) : [];

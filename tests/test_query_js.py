@@ -105,3 +105,16 @@ def test_part_of_a_word_of_three_characters_is_one_term() -> None:
 def test_a_lexicon_phrase_in_two_entries_means_the_words_of_both() -> None:
     lex = lexicon(["违法建设", "宅基地"], [[["乱盖房"], ["违法建设"]], [["乱盖房"], ["宅基地"]]])
     assert run('lex.says["乱盖房"]', lex) == ["违法建设", "宅基地"]
+
+
+def test_chinese_typed_next_to_pinyin_is_spelled_together() -> None:
+    readings = {"宅": ["zhai"], "基": ["ji"], "地": ["di", "de"]}
+    lex = lexicon(["宅基地", "基地"], pinyin=readings)
+    assert "宅基地" in terms("宅基di", lex)
+    assert "宅基地" in terms("zhai基地", lex)
+
+
+def test_how_bad_it_is_is_no_term() -> None:
+    # 太大 is in a phrase of the thesaurus, but in a complaint it says how bad, not what
+    lex = lexicon(["油烟", "噪声"], [[["音响开太大"], ["噪声"]]])
+    assert terms("油烟太大了", lex) == terms("油烟", lex)

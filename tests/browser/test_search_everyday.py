@@ -228,6 +228,8 @@ def test_a_material_by_its_everyday_name_finds_items_that_ask_for_it(
         ("砍了树卖了钱", ("采伐",)),
         # initials whose letters a rare reading also spells (有: wei)
         ("wzjz", ("违章建筑", "违法建设")),
+        # Chinese and pinyin typed together
+        ("宅基di", ("宅基地",)),
     ],
 )
 def test_a_question_around_the_matter_finds_it_first(
