@@ -340,7 +340,9 @@ export function understand(query, lex) {
   // Phrases the query comes close to (with words between, or most of their pairs), in
   // what the whole names and phrases left over: a weaker hint beside a phrase found word
   // for word.
-  if (rest.replace(/ /g, "").length >= 3) {
+  // (a word of the site typed alone, 盖房子, is no near miss of a phrase that holds it)
+  const left = rest.replace(/ /g, "");
+  if (left.length >= 3 && !lex.whole.has(left)) {
     const factor = rest === clean ? 0.8 : 0.6;
     for (const [phrase, ratio] of closePhrases(rest, lex)) {
       for (const term of lex.says[phrase]) add(term, factor * ratio);

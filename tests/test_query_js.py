@@ -118,3 +118,9 @@ def test_how_bad_it_is_is_no_term() -> None:
     # 太大 is in a phrase of the thesaurus, but in a complaint it says how bad, not what
     lex = lexicon(["油烟", "噪声"], [[["音响开太大"], ["噪声"]]])
     assert terms("油烟太大了", lex) == terms("油烟", lex)
+
+
+def test_a_word_of_the_site_typed_alone_brings_no_near_phrase() -> None:
+    # 盖房子 is a keyword; 有人私盖房子 shares its pairs but is about something else
+    lex = lexicon(["盖房子", "违建"], [[["有人私盖房子"], ["违建"]]])
+    assert list(terms("盖房子", lex)) == ["盖房子"]
