@@ -88,19 +88,43 @@ function frequency(lex, piece, cap = 50) {
   return count;
 }
 
-// Whole words of the site with exactly one character different from ``piece``, most
-// frequent first (宅基第 → 宅基地, 违章建竹 → 违章建筑). Only whole words: inside long
+// Whole words of the site with exactly one character different from ``piece``, or two
+// neighbours swapped, most frequent first (宅基第 → 宅基地, 违章建竹 → 违章建筑). Only whole words: inside long
 // names, all characters but one of a short stretch agree by chance too often.
 function oneOff(lex, piece) {
   const n = piece.length;
   const found = new Map();
   for (const word of [...lex.words, ...lex.phrases]) {
     if (word.length !== n) continue;
-    let diff = 0;
-    for (let k = 0; k < n && diff < 2; k++) if (word[k] !== piece[k]) diff++;
-    if (diff === 1) found.set(word, (found.get(word) || 0) + 1);
+    const at = [];
+    for (let k = 0; k < n && at.length < 3; k++) if (word[k] !== piece[k]) at.push(k);
+    // one character different, or two neighbours swapped (高龄贴补 → 高龄补贴)
+    const swapped = at.length === 2 && at[1] === at[0] + 1
+      && word[at[0]] === piece[at[1]] && word[at[1]] === piece[at[0]];
+    if (at.length === 1 || swapped) found.set(word, (found.get(word) || 0) + 1);
   }
   return [...found.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([w]) => w);
+}
+
+// The site's whole word (a name, keyword or phrase) that sounds like ``piece``: as many
+// characters, each the same or sharing a reading (pinyin without tones), one at least
+// different; the one with fewest different characters, a catalogue word first.
+function homophone(lex, piece) {
+  const n = piece.length;
+  const sounds = [...piece].map((c) => new Set(lex.pinyin[c] || []));
+  let best = null;
+  let fewest = n;
+  for (const word of [...lex.words, ...lex.phrases]) {
+    if (word.length !== n || word === piece) continue;
+    let diff = 0;
+    for (let k = 0; k < n && diff < fewest; k++) {
+      if (word[k] === piece[k]) continue;
+      if (!(lex.pinyin[word[k]] || []).some((r) => sounds[k].has(r))) { diff = n + 1; break; }
+      diff++;
+    }
+    if (diff && diff < fewest) { best = word; fewest = diff; }
+  }
+  return best;
 }
 
 // Chinese pieces of the site's words that ``letters`` spells: full pinyin ("weijian",
@@ -210,8 +234,13 @@ function pieces(run, lex) {
         tries.push({ back, a, text: b + stretch + a });
       }
     }
-    const fix = tries.filter((c) => stretch && c.text.length >= 3 && !occurs(lex, c.text))
-      .map((c) => ({ ...c, near: oneOff(lex, c.text)[0] })).find((c) => c.near);
+    const unknown = tries.filter((c) => stretch && !occurs(lex, c.text));
+    // a word typed with the pinyin of the site's word but other characters (底保 → 低保),
+    // then one wrong character of any sound (宅基第 → 宅基地)
+    const fix = unknown.filter((c) => c.text.length >= 2)
+      .map((c) => ({ ...c, near: homophone(lex, c.text) })).find((c) => c.near)
+      || unknown.filter((c) => c.text.length >= 3)
+        .map((c) => ({ ...c, near: oneOff(lex, c.text)[0] })).find((c) => c.near);
     if (fix) {
       for (let n = 0; n < fix.back; n++) out.pop();
       out.push({ text: fix.near, fixed: true });

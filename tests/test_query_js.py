@@ -124,3 +124,16 @@ def test_a_word_of_the_site_typed_alone_brings_no_near_phrase() -> None:
     # 盖房子 is a keyword; 有人私盖房子 shares its pairs but is about something else
     lex = lexicon(["盖房子", "违建"], [[["有人私盖房子"], ["违建"]]])
     assert list(terms("盖房子", lex)) == ["盖房子"]
+
+
+def test_a_word_typed_with_the_right_sound_but_wrong_characters_is_found() -> None:
+    # the input method's commonest slip: 底保 and 低报 sound like 低保 (di bao)
+    readings = {"低": ["di"], "底": ["di", "de"], "保": ["bao"], "报": ["bao"], "宝": ["bao"]}
+    lex = lexicon(["低保", "宝贝"], pinyin=readings)
+    assert "低保" in terms("底保", lex)
+    assert "低保" in terms("低报", lex)
+
+
+def test_two_neighbouring_characters_swapped_are_found() -> None:
+    lex = lexicon(["高龄补贴", "高龄"])
+    assert "高龄补贴" in terms("高龄贴补", lex)

@@ -230,6 +230,9 @@ def test_a_material_by_its_everyday_name_finds_items_that_ask_for_it(
         ("wzjz", ("违章建筑", "违法建设")),
         # Chinese and pinyin typed together
         ("宅基di", ("宅基地",)),
+        # the right sound, the wrong characters (底保 for 低保), and two characters swapped
+        ("底保", ("最低生活保障",)),
+        ("高龄贴补", ("高龄津贴",)),
     ],
 )
 def test_a_question_around_the_matter_finds_it_first(
