@@ -91,11 +91,22 @@ function frequency(lex, piece, cap = 50) {
 // Whole words of the site with exactly one character different from ``piece``, or two
 // neighbours swapped, most frequent first (宅基第 → 宅基地, 违章建竹 → 违章建筑). Only whole words: inside long
 // names, all characters but one of a short stretch agree by chance too often.
+// The site's whole words (names, keywords, phrases) of ``n`` characters.
+function ofLength(lex, n) {
+  if (!lex.byLength) {
+    lex.byLength = new Map();
+    for (const word of [...lex.words, ...lex.phrases]) {
+      if (!lex.byLength.has(word.length)) lex.byLength.set(word.length, []);
+      lex.byLength.get(word.length).push(word);
+    }
+  }
+  return lex.byLength.get(n) || [];
+}
+
 function oneOff(lex, piece) {
   const n = piece.length;
   const found = new Map();
-  for (const word of [...lex.words, ...lex.phrases]) {
-    if (word.length !== n) continue;
+  for (const word of ofLength(lex, n)) {
     const at = [];
     for (let k = 0; k < n && at.length < 3; k++) if (word[k] !== piece[k]) at.push(k);
     // one character different, or two neighbours swapped (高龄贴补 → 高龄补贴)
@@ -114,8 +125,8 @@ function homophone(lex, piece) {
   const sounds = [...piece].map((c) => new Set(lex.pinyin[c] || []));
   let best = null;
   let fewest = n;
-  for (const word of [...lex.words, ...lex.phrases]) {
-    if (word.length !== n || word === piece) continue;
+  for (const word of ofLength(lex, n)) {
+    if (word === piece) continue;
     let diff = 0;
     for (let k = 0; k < n && diff < fewest; k++) {
       if (word[k] === piece[k]) continue;
