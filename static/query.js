@@ -1,7 +1,7 @@
 // Query understanding for the search page: what a resident types → the catalogue's words.
 // Pure functions over the lexicon that the build writes (towncat/search/lexicon.py):
 //   words   the site's item names, keywords and office names, and the thesaurus's words
-//   says    a resident's phrase → the catalogue words it means (content/thesaurus.yaml)
+//   entries the thesaurus: [phrases, the catalogue words they mean] (content/thesaurus.yaml)
 //   t2s     traditional or variant character → simplified (OpenCC's data)
 //   pinyin  character → its readings without tones
 // Steps: normalise (width, case, traditional characters, punctuation, emoji); pinyin →
@@ -23,12 +23,38 @@ const STOP_WORDS = [
   "了", "的", "得", "要", "办", "想", "谁", "我", "你", "他", "她", "在", "去", "找", "有", "能",
   "不", "没", "很", "太", "都", "也", "还", "就", "给", "把", "被", "让", "和", "与", "跟", "对",
   "向", "从", "上", "下", "里", "个", "些", "这", "那", "啥", "咋",
+  // greetings and polite padding
+  "麻烦问一下", "想问一下", "请问一下", "问一下", "我想问", "请教一下", "请教", "你好", "您好",
+  "谢谢", "麻烦", "帮帮忙", "帮个忙", "帮忙", "打扰了", "急急急", "在线等",
+  // more question words
+  "怎么回事", "该怎么", "应该", "为什么", "什么时候", "多长时间", "多久", "哪些", "哪个",
+  "可以", "是否", "到底", "究竟", "咋办", "咋整", "咋弄", "怎么整", "有用吗", "管用吗",
+  "嘛", "哦", "哈", "呗", "啦", "么", "俺", "咱", "您",
+  // how bad it is, not what (吵死了, 油烟太大了)
+  "死了", "受不了", "不得了", "要命", "厉害", "特别", "非常", "十分", "实在", "真的", "简直",
+  "太大", "很大", "好多", "很多",
 ];
 
+// Words that say who or where but not what (有人, 村里, 邻居 …): kept, at a low weight,
+// so that the matter itself decides the ranking.
+const CONTEXT_WORDS = new Set([
+  "有人", "别人", "人家", "村里", "村上", "家里", "家门口", "邻居", "邻居家", "隔壁", "对门",
+  "附近", "旁边", "周边", "门口", "楼上", "楼下", "小区", "我家", "我们", "咱们", "他们", "我们村",
+  "天天", "每天", "总是", "一直", "经常", "老是", "整天", "好几天", "现在", "今天", "昨天",
+  "最近", "这里", "那里", "这边", "那边", "本地", "当地", "镇上", "私自", "随便", "东西", "事情",
+]);
+
 export function prepareLexicon(data) {
-  const lex = data || { words: [], says: {}, t2s: {}, pinyin: {} };
+  const lex = data || { words: [], entries: [], t2s: {}, pinyin: {} };
   const words = lex.words || [];
-  const says = lex.says || {};
+  // the thesaurus's entries [phrases, words] → phrase → every word it means
+  const says = {};
+  for (const [phrases, means] of lex.entries || []) {
+    for (const phrase of phrases) {
+      const list = says[phrase] || (says[phrase] = []);
+      for (const term of means) if (!list.includes(term)) list.push(term);
+    }
+  }
   return {
     words,
     says,
@@ -37,6 +63,7 @@ export function prepareLexicon(data) {
     t2s: lex.t2s || {},
     pinyin: lex.pinyin || {},
     text: "\n" + [...words, ...Object.keys(says)].join("\n") + "\n",
+    catalogue: "\n" + words.join("\n") + "\n", // the catalogue's words alone
   };
 }
 
@@ -61,46 +88,88 @@ function frequency(lex, piece, cap = 50) {
   return count;
 }
 
-// Whole words of the site with exactly one character different from ``piece``, most
-// frequent first (宅基第 → 宅基地, 违章建竹 → 违章建筑). Only whole words: inside long
+// Whole words of the site with exactly one character different from ``piece``, or two
+// neighbours swapped, most frequent first (宅基第 → 宅基地, 违章建竹 → 违章建筑). Only whole words: inside long
 // names, all characters but one of a short stretch agree by chance too often.
+// The site's whole words (names, keywords, phrases) of ``n`` characters.
+function ofLength(lex, n) {
+  if (!lex.byLength) {
+    lex.byLength = new Map();
+    for (const word of [...lex.words, ...lex.phrases]) {
+      if (!lex.byLength.has(word.length)) lex.byLength.set(word.length, []);
+      lex.byLength.get(word.length).push(word);
+    }
+  }
+  return lex.byLength.get(n) || [];
+}
+
 function oneOff(lex, piece) {
   const n = piece.length;
   const found = new Map();
-  for (const word of [...lex.words, ...lex.phrases]) {
-    if (word.length !== n) continue;
-    let diff = 0;
-    for (let k = 0; k < n && diff < 2; k++) if (word[k] !== piece[k]) diff++;
-    if (diff === 1) found.set(word, (found.get(word) || 0) + 1);
+  for (const word of ofLength(lex, n)) {
+    const at = [];
+    for (let k = 0; k < n && at.length < 3; k++) if (word[k] !== piece[k]) at.push(k);
+    // one character different, or two neighbours swapped (高龄贴补 → 高龄补贴)
+    const swapped = at.length === 2 && at[1] === at[0] + 1
+      && word[at[0]] === piece[at[1]] && word[at[1]] === piece[at[0]];
+    if (at.length === 1 || swapped) found.set(word, (found.get(word) || 0) + 1);
   }
   return [...found.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([w]) => w);
 }
 
+// The site's whole word (a name, keyword or phrase) that sounds like ``piece``: as many
+// characters, each the same or sharing a reading (pinyin without tones), one at least
+// different; the one with fewest different characters, a catalogue word first.
+function homophone(lex, piece) {
+  const n = piece.length;
+  const sounds = [...piece].map((c) => new Set(lex.pinyin[c] || []));
+  let best = null;
+  let fewest = n;
+  for (const word of ofLength(lex, n)) {
+    if (word === piece) continue;
+    let diff = 0;
+    for (let k = 0; k < n && diff < fewest; k++) {
+      if (word[k] === piece[k]) continue;
+      if (!(lex.pinyin[word[k]] || []).some((r) => sounds[k].has(r))) { diff = n + 1; break; }
+      diff++;
+    }
+    if (diff && diff < fewest) { best = word; fewest = diff; }
+  }
+  return best;
+}
+
 // Chinese pieces of the site's words that ``letters`` spells: full pinyin ("weijian",
 // "canjiren") or initials ("wfjs"), at least two characters.
-export function fromPinyin(letters, lex) {
+// With ``before`` or ``after`` (Chinese typed next to the letters: 宅基di, zhai基地), the
+// pieces that the Chinese and the spelled characters make together, one spelled at least.
+export function fromPinyin(letters, lex, before = "", after = "", pool = null) {
   const found = new Map();
   const readings = (c) => lex.pinyin[c] || [];
-  for (const word of [...lex.phrases, ...lex.words]) {
-    for (let start = 0; start < word.length; start++) {
+  const least = before || after ? 1 : 2;
+  for (const word of pool || [...lex.phrases, ...lex.words]) {
+    for (let start = before.length; start < word.length; start++) {
       if (!readings(word[start]).length) continue;
+      if (before && word.slice(start - before.length, start) !== before) continue;
       for (const mode of ["full", "initial"]) {
-        const stack = [[start, 0]];
+        // [character index, letter index, every character read with its usual reading]
+        const stack = [[start, 0, true]];
         while (stack.length) {
-          const [i, j] = stack.pop();
+          const [i, j, usual] = stack.pop();
           if (j === letters.length) {
-            if (i - start >= 2) {
-              const piece = word.slice(start, i);
-              const score = (found.get(piece) || 0) + (mode === "full" ? 3 : 1);
-              found.set(piece, score);
+            if (i - start >= least && word.startsWith(after, i)) {
+              const piece = before + word.slice(start, i) + after;
+              // the usual readings, and a whole word of the site, spell it more surely
+              // (wzjz: 违章建筑, not 有证据证 with the rare reading wei of 有)
+              const score = (mode === "full" ? 3 : 1) * (usual ? 4 : 1) * (piece === word ? 2 : 1);
+              found.set(piece, (found.get(piece) || 0) + score);
             }
             continue;
           }
           if (i >= word.length) continue;
-          for (const r of readings(word[i])) {
+          readings(word[i]).forEach((r, n) => {
             const step = mode === "full" ? [r] : /^[zcs]h/.test(r) ? [r[0], r.slice(0, 2)] : [r[0]];
-            for (const s of step) if (letters.startsWith(s, j)) stack.push([i + 1, j + s.length]);
-          }
+            for (const s of step) if (letters.startsWith(s, j)) stack.push([i + 1, j + s.length, usual && n === 0]);
+          });
         }
       }
     }
@@ -133,7 +202,8 @@ function segments(run) {
 const known = (lex, seg) => seg.length >= 2 && occurs(lex, seg);
 
 // The words of ``run`` that the site knows. Adjacent segments that together make a whole
-// word of the site are joined (宅/基地 → 宅基地); a stretch the site does not know, with a
+// word of the site, or three characters or more of one, are joined (宅/基地 → 宅基地,
+// 户口/簿 → 户口簿); a stretch the site does not know, with a
 // known neighbour or alone, of three or more characters, is tried as a word with one
 // wrong character (违章/建/竹 → 违章建筑); single characters are kept as weak terms.
 function pieces(run, lex) {
@@ -146,6 +216,16 @@ function pieces(run, lex) {
     for (; j > i + 1; j--) {
       const word = segs.slice(i, j).join("");
       if (lex.whole.has(word)) { joined = word; break; }
+    }
+    if (!joined) {
+      // or a part of a catalogue word, of three characters or more (户口/簿 in 居民户口簿)
+      for (j = Math.min(segs.length, i + 4); j > i + 1; j--) {
+        const word = segs.slice(i, j).join("");
+        if (word.length >= 3 && !SHORT_STOP.has(segs[j - 1]) && lex.catalogue.includes(word)) {
+          joined = word;
+          break;
+        }
+      }
     }
     if (joined) { out.push({ text: joined }); i = j; continue; }
     if (known(lex, segs[i])) { out.push({ text: segs[i] }); i++; continue; }
@@ -165,12 +245,24 @@ function pieces(run, lex) {
         tries.push({ back, a, text: b + stretch + a });
       }
     }
-    const fix = tries.filter((c) => stretch && c.text.length >= 3 && !occurs(lex, c.text))
-      .map((c) => ({ ...c, near: oneOff(lex, c.text)[0] })).find((c) => c.near);
+    const unknown = tries.filter((c) => stretch && !occurs(lex, c.text));
+    // a word typed with the pinyin of the site's word but other characters (底保 → 低保),
+    // then one wrong character of any sound (宅基第 → 宅基地)
+    const fix = unknown.filter((c) => c.text.length >= 2)
+      .map((c) => ({ ...c, near: homophone(lex, c.text) })).find((c) => c.near)
+      || unknown.filter((c) => c.text.length >= 3)
+        .map((c) => ({ ...c, near: oneOff(lex, c.text)[0] })).find((c) => c.near);
     if (fix) {
       for (let n = 0; n < fix.back; n++) out.pop();
       out.push({ text: fix.near, fixed: true });
       i = k + (fix.a ? 1 : 0);
+      continue;
+    }
+    // a stretch the browser split across a word (房子/成危/房): the site's whole words in it
+    const inside = stretch.length >= 3 ? wordsInside(stretch, lex) : [];
+    if (inside.length) {
+      for (const word of inside) out.push({ text: word });
+      i = k;
       continue;
     }
     for (const seg of stretch ? segs.slice(i, k) : [segs[i]]) {
@@ -181,18 +273,59 @@ function pieces(run, lex) {
   return { out };
 }
 
-// Thesaurus phrases most of whose character pairs the query has (烧垃圾 in
-// 邻居在院子里烧垃圾 is exact; 后厨脏 in 外卖店后厨很脏 is close): the best two.
-function closePhrases(text, lex) {
+// The site's whole words (two characters or more) in ``text``, longest first from the left.
+function wordsInside(text, lex) {
+  const found = [];
+  for (let at = 0; at < text.length - 1;) {
+    let len = Math.min(8, text.length - at);
+    while (len >= 2 && !lex.whole.has(text.slice(at, at + len))) len--;
+    if (len >= 2) { found.push(text.slice(at, at + len)); at += len; } else at++;
+  }
+  return found;
+}
+
+// How closely ``text`` holds ``phrase`` when not word for word (0: not at all):
+// * its characters in order with a few words between (老板一直不发工资 → 老板不发工资),
+//   the phrase's share of the stretch that holds them;
+// * most of its character pairs, two at least (油烟熏人 in 饭店油烟熏得受不了; a long phrase
+//   with one character different: 半夜偷到垃圾 → 半夜偷倒垃圾).
+export function nearness(text, phrase, pairs) {
+  const n = phrase.length;
+  let best = 0;
+  for (let start = text.indexOf(phrase[0]); start >= 0; start = text.indexOf(phrase[0], start + 1)) {
+    let at = start;
+    for (let k = 1; k < n && at >= 0; k++) at = text.indexOf(phrase[k], at + 1);
+    if (at < 0) break;
+    const span = at - start + 1;
+    if (span <= n + 4) best = Math.max(best, Math.min(0.9, n / span));
+  }
+  let shared = 0;
+  for (let i = 0; i + 1 < n; i++) if (pairs.has(phrase.slice(i, i + 2))) shared++;
+  const ratio = shared / (n - 1);
+  if (shared >= 2 && ratio >= 0.5) best = Math.max(best, ratio);
+  // of two phrases as near, the one that shares more of the query
+  return best >= 0.5 ? best + 0.01 * shared : 0;
+}
+
+// The thesaurus's phrases the query comes close to (nearness above): the best two. Who,
+// where and question words are no evidence, in the query or in the phrase (村里有人私自开矿
+// is not 村里有人违建).
+const withoutContext = (text) => {
+  let out = text;
+  for (const w of [...CONTEXT_WORDS, ...LONG_STOP]) out = out.split(w).join(" ");
+  return out;
+};
+function closePhrases(query, lex) {
+  const text = withoutContext(query);
   const pairs = new Set();
   for (let i = 0; i + 1 < text.length; i++) pairs.add(text.slice(i, i + 2));
   const scored = [];
+  if (!lex.cores) lex.cores = new Map(lex.phrases.map((p) => [p, withoutContext(p).replace(/ /g, "")]));
   for (const phrase of lex.phrases) {
-    if (phrase.length < 3) continue;
-    let shared = 0;
-    for (let i = 0; i + 1 < phrase.length; i++) if (pairs.has(phrase.slice(i, i + 2))) shared++;
-    const ratio = shared / (phrase.length - 1);
-    if (shared >= 1 && ratio >= 0.5) scored.push([phrase, ratio]);
+    const core = lex.cores.get(phrase);
+    if (core.length < 3) continue;
+    const ratio = nearness(text, core, pairs);
+    if (ratio) scored.push([phrase, ratio]);
   }
   return scored.sort((a, b) => b[1] - a[1] || b[0].length - a[0].length).slice(0, 2);
 }
@@ -206,6 +339,24 @@ export function understand(query, lex) {
   };
   const notes = [];
   // Latin letters: pinyin of the site's words; digits stay as they are.
+  // Chinese typed next to the letters, without a space (宅基di, zhai基地): spelled together.
+  clean = clean.replace(/(\p{Script=Han}{0,4})([a-z]{2,})(\p{Script=Han}{0,4})/gu, (all, before, letters, after) => {
+    if (!before && !after) return all;
+    // only the site's words that hold the character next to the letters
+    const pool = [...lex.phrases, ...lex.words].filter((w) =>
+      (before && w.includes(before[before.length - 1])) || (after && w.includes(after[0])));
+    for (let b = before.length; b >= 0; b--) {
+      for (let a = after.length; a >= 0; a--) {
+        if (!a && !b) continue;
+        const spelled = fromPinyin(letters, lex, before.slice(before.length - b), after.slice(0, a), pool)[0];
+        if (spelled) {
+          notes.push(spelled);
+          return before.slice(0, before.length - b) + " " + spelled + " " + after.slice(a);
+        }
+      }
+    }
+    return all;
+  });
   clean = clean.replace(/[a-z]+(?: [a-z]+)*/g, (letters) => {
     const joined = letters.replace(/ /g, "");
     const spelled = joined.length >= 2 ? fromPinyin(joined, lex) : [];
@@ -226,10 +377,15 @@ export function understand(query, lex) {
     add(phrase, 0.6);
     rest = rest.split(phrase).join(" ");
   }
-  // Phrases the query comes close to, when none is in it word for word.
-  if (rest === clean) { // no name and no phrase word for word
-    for (const [phrase, ratio] of closePhrases(clean.replace(/ /g, ""), lex)) {
-      for (const term of lex.says[phrase]) add(term, 0.8 * ratio);
+  // Phrases the query comes close to (with words between, or most of their pairs), in
+  // what the whole names and phrases left over: a weaker hint beside a phrase found word
+  // for word.
+  // (a word of the site typed alone, 盖房子, is no near miss of a phrase that holds it)
+  const left = rest.replace(/ /g, "");
+  if (left.length >= 3 && !lex.whole.has(left)) {
+    const factor = rest === clean ? 0.8 : 0.6;
+    for (const [phrase, ratio] of closePhrases(rest, lex)) {
+      for (const term of lex.says[phrase]) add(term, factor * ratio);
     }
   }
   // What is left: function words dropped, then known words, typos mended.
@@ -244,7 +400,8 @@ export function understand(query, lex) {
       const out = found.some((piece) => !piece.single) ? found : [];
       for (const piece of out) {
         const common = frequency(lex, piece.text) >= 40 ? 0.5 : 1; // 申请, 管理: found everywhere
-        const weight = piece.single ? 0.25 : piece.fixed ? 0.8 : Math.min(1, 0.4 + 0.15 * piece.text.length);
+        const weight = piece.single ? 0.25 : piece.fixed ? 0.8
+          : CONTEXT_WORDS.has(piece.text) ? 0.3 : Math.min(1, 0.4 + 0.15 * piece.text.length);
         add(piece.text, common * weight);
         if (piece.fixed) notes.push(piece.text);
       }

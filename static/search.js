@@ -130,9 +130,10 @@ async function start() {
     for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
     return h;
   }
-  // A character pair's bucket is its first character's (compact.py bucket_key).
+  // A character pair's bucket (of a name or a material) is its first character's
+  // (compact.py bucket_key).
   const bucketOf = (c, word) =>
-    fnv(/^[kc]/.test(word) ? "c" + word.slice(1, 6) : word) % c.meta.buckets;
+    fnv(/^[kcm]/.test(word) ? "c" + word.slice(1, 6) : word) % c.meta.buckets;
   // The records that have every one of ``words``, as a bit set.
   async function having(c, words) {
     const size = (c.meta.records + 7) >> 3;
@@ -160,8 +161,8 @@ async function start() {
     }
   }
   const hexCode = (ch) => ch.codePointAt(0).toString(16).padStart(5, "0");
-  // A term's searches: its character pairs in names and keywords, and its characters
-  // anywhere at a third of the weight; a term without
+  // A term's searches: its character pairs in names and keywords, in the documents a
+  // guide asks for at 0.4 of the weight, and its characters anywhere at 0.35; a term without
   // two Chinese characters: its characters and Latin/digit runs anywhere.
   function compactPlan(terms) {
     const out = [];
@@ -170,8 +171,10 @@ async function start() {
       const chars = [...new Set(han)].map((ch) => "c" + hexCode(ch));
       const pairs = grams(t.text);
       if (pairs) {
-        out.push({ words: [...new Set(pairs.split(" "))], weight: t.weight, of,
-                   precise: [...t.text].length >= PRECISE });
+        const words = [...new Set(pairs.split(" "))];
+        out.push({ words, weight: t.weight, of, precise: [...t.text].length >= PRECISE });
+        // the same pairs in the documents a guide asks for (户口簿, 营业执照)
+        out.push({ words: words.map((w) => "m" + w.slice(1)), weight: t.weight * MATERIAL, of });
         out.push({ words: chars, weight: t.weight * BODY, of });
         return;
       }
@@ -239,6 +242,7 @@ async function start() {
   // in names and keywords (exact, the main signal), and as its single characters, which
   // every record has that contains them all, wherever they are, at a lower weight.
   const BODY = 0.35;
+  const MATERIAL = 0.4; // a document the item's guide asks for: below its name, near its text
   const MAX_TERMS = 4;
   const PRECISE = 8; // characters: a long name matched pair by pair is an item being cited
 

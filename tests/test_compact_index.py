@@ -72,6 +72,18 @@ def test_a_record_has_its_names_pairs_its_texts_characters_and_its_card() -> Non
     assert rec["length"] == len("违章建筑处罚拆除") and not rec["withdrawn"]
 
 
+def test_a_records_materials_are_pairs_of_their_own() -> None:
+    page, html = record_page("towns/maqiao/powers/xk-1/", "林木采伐许可", "正文")
+    assert page.search_record is not None
+    page.search_record["materials"] = "居民户口簿 林权证"
+    words = page_record(page, html)["words"]
+    assert f"m{ord('户'):05x}{ord('口'):05x}" in words and f"m{ord('口'):05x}{ord('簿'):05x}" in words
+    assert f"m{ord('簿'):05x}{ord('林'):05x}" not in words  # no pair across two materials
+    assert f"k{ord('户'):05x}{ord('口'):05x}" not in words  # not a name's pair
+    pair, first = f"m{ord('户'):05x}{ord('口'):05x}", f"c{ord('户'):05x}"
+    assert bucket_of(pair, 1024) == bucket_of(first, 1024)
+
+
 def test_a_withdrawn_record_says_so_without_the_indexed_word() -> None:
     page, html = record_page("towns/maqiao/powers/cf-2/", "旧事项", "说明", status=NOT_IN_FORCE)
     rec = page_record(page, html)

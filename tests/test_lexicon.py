@@ -32,9 +32,9 @@ def test_words_are_every_towns_words_and_the_thesauruss_once_in_order() -> None:
     assert words == sorted({"违法建设巡查", "宅基地审批", "低保", "违法建设", "宅基地"})
 
 
-def test_a_phrase_in_two_entries_means_the_words_of_both() -> None:
-    says = build_lexicon(overview())["says"]
-    assert says == {"乱盖房": ["违法建设", "宅基地"], "私搭乱建": ["违法建设"]}
+def test_the_thesaurus_is_its_entries_each_once() -> None:
+    entries = build_lexicon(overview())["entries"]
+    assert entries == [[["乱盖房", "私搭乱建"], ["违法建设"]], [["乱盖房"], ["违法建设", "宅基地"]]]
 
 
 def test_traditional_characters_map_to_the_sites_simplified_ones_only() -> None:

@@ -8,10 +8,12 @@ expected items were chosen from the content files (names, keywords, status).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+import yaml
 
 pytestmark = pytest.mark.browser
 
@@ -217,3 +219,60 @@ def test_results_arriving_shift_nothing_on_the_first_screen(
     page.wait_for_timeout(300)  # let the observer report the last frame
     assert page.evaluate("window.__shift") < 0.1
     assert not problems.all(), problems.all()
+
+
+def items_asking_for(material: str) -> set[str]:
+    """The sample items whose service guide asks for ``material`` (read from the content)."""
+    found = set()
+    for town in ("maqiao", "jinshan"):
+        for kind in ("powers", "duties"):
+            path = Path(__file__).resolve().parents[2] / "content/towns" / town / f"{kind}.yaml"
+            for item in yaml.safe_load(path.read_text(encoding="utf-8"))[kind]:
+                names = [m["name"] for m in (item.get("guide") or {}).get("materials", [])]
+                if any(material in name for name in names):
+                    found.add(f"towns/{town}/{kind}/{item['id']}/")
+    return found
+
+
+@pytest.mark.parametrize(
+    ("q", "material"),
+    [
+        ("户口本", "户口簿"),  # what people call it; the guides say 居民户口簿
+        ("施工合同", "施工合同"),  # a material whose words are also in other items' text
+        ("办营业执照要带身份证吗", "居民身份证"),  # a question about a material
+    ],
+)
+def test_a_material_by_its_everyday_name_finds_items_that_ask_for_it(
+    q: str, material: str, new_page: Any, base_url: str
+) -> None:
+    wanted = items_asking_for(material)
+    assert wanted, material
+    _, links = search(new_page, base_url, q)
+    assert links and links[0] in wanted, f"“{q}”: {top(links)}"
+
+
+@pytest.mark.parametrize(
+    ("q", "wanted"),
+    [
+        # who and where (村里, 有人) weigh little beside the matter (开矿)
+        ("村里有人私自开矿", ("非法采矿", "私挖乱采")),
+        # the browser splits 成危/房; 危房 is a keyword
+        ("房子成危房了怎么办", ("危房",)),
+        # a phrase of the thesaurus with words between (砍树卖钱)
+        ("砍了树卖了钱", ("采伐",)),
+        # initials whose letters a rare reading also spells (有: wei)
+        ("wzjz", ("违章建筑", "违法建设")),
+        # Chinese and pinyin typed together
+        ("宅基di", ("宅基地",)),
+        # the right sound, the wrong characters (底保 for 低保), and two characters swapped
+        ("底保", ("最低生活保障",)),
+        ("高龄贴补", ("高龄津贴",)),
+    ],
+)
+def test_a_question_around_the_matter_finds_it_first(
+    q: str, wanted: tuple[str, ...], new_page: Any, base_url: str
+) -> None:
+    page, links = search(new_page, base_url, q)
+    assert links, f"“{q}” found nothing"
+    related = page.evaluate("url => fetch(url).then(r => r.text())", base_url + links[0])
+    assert any(w in related for w in wanted), f"“{q}”: {top(links)}"

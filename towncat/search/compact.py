@@ -19,7 +19,8 @@ filters and what a result card shows, and a query fetches only the parts of its 
 * ``search/compact/c/<n>.json`` — the cards of records ``n·CHUNK`` … ``(n+1)·CHUNK − 1``.
 
 Words are ASCII: ``k`` and two code points in hex (a pair of adjacent characters of the
-record's name and keywords, as in the 码 field), ``c`` and one code point in hex (a
+record's name and keywords, as in the 码 field), ``m`` and two code points (a pair of a
+document its guide asks for: 居民户口簿, 营业执照), ``c`` and one code point in hex (a
 character of the record's indexed text, as in the 字 field), ``a`` and a run of Latin
 letters or digits of the indexed text. The index is rebuilt from the towns' parts on
 every build (about a second at city scale); it depends only on their bytes.
@@ -33,7 +34,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ..site.pages import NOT_IN_FORCE, WITHDRAWN_WORD
+from ..site.pages import NOT_IN_FORCE, WITHDRAWN_WORD, name_grams
 from ..site.views import Page
 
 # Where a record page's text for search ends (templates: power, duty, office).
@@ -78,10 +79,12 @@ def page_record(page: Page, html: str) -> dict[str, Any]:
     assert r is not None
     text = indexed_text(html)
     pairs = [w for w in str(r["grams"]).split() if w != WITHDRAWN_WORD]
+    # the documents its guide asks for (户口簿, 营业执照 …), pair by pair within each name
+    materials = ["m" + w[1:] for w in name_grams(*str(r.get("materials") or "").split()).split()]
     found = CJK.findall(text)
     chars = sorted(set(found))
     ascii_words = sorted(set(_ASCII_WORD.findall(text.lower())))
-    words = [*dict.fromkeys(pairs), *(f"c{ord(c):05x}" for c in chars)]
+    words = [*dict.fromkeys(pairs), *materials, *(f"c{ord(c):05x}" for c in chars)]
     words += [f"a{w}" for w in ascii_words]
     words += [filter_word(name, str(r[key])) for name, key in FILTERS]
     withdrawn = r["status"] == NOT_IN_FORCE
@@ -119,9 +122,10 @@ def render_town_part(records: Iterable[dict[str, Any]]) -> bytes:
 
 
 def bucket_key(word: str) -> str:
-    """What decides a word's bucket: a character pair goes with its first character (a
-    term's pairs and characters share buckets, so a query fetches fewer files)."""
-    return "c" + word[1:6] if word[0] in "kc" else word
+    """What decides a word's bucket: a character pair (of a name or a material) goes with
+    its first character (a term's pairs and characters share buckets, so a query fetches
+    fewer files)."""
+    return "c" + word[1:6] if word[0] in "kcm" else word
 
 
 def bucket_of(word: str, buckets: int) -> int:

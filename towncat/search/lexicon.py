@@ -63,17 +63,15 @@ def site_words(overview: Overview) -> list[str]:
 
 def build_lexicon(overview: Overview) -> dict[str, Any]:
     words = site_words(overview)
-    says: dict[str, list[str]] = {}
-    for entry in overview.thesaurus.entries:
-        for phrase in entry.says:
-            says.setdefault(phrase, []).extend(
-                t for t in entry.means if t not in says.get(phrase, [])
-            )
-    chars = {c for text in [*words, *says] for c in text}
+    # each entry once, as [phrases, words] (a phrase of two entries means the words of
+    # both: static/query.js prepareLexicon joins them), so the words are not repeated
+    # for every phrase
+    entries = [[list(e.says), list(e.means)] for e in overview.thesaurus.entries]
+    chars = {c for text in [*words, *(p for e in entries for p in e[0])] for c in text}
     t2s = {t: s for t, s in traditional_to_simplified().items() if s in chars}
     return {
         "words": words,
-        "says": dict(sorted(says.items())),
+        "entries": entries,
         "t2s": dict(sorted(t2s.items())),
         "pinyin": readings(c for c in chars if "\u3400" <= c <= "\u9fff"),
     }
