@@ -55,9 +55,15 @@ export function prepareLexicon(data) {
       for (const term of means) if (!list.includes(term)) list.push(term);
     }
   }
+  // readings of common characters the site does not use (宝 in 低宝, a slip for 低保)
+  const others = {};
+  for (const [reading, chars] of Object.entries(lex.sounds || {})) {
+    for (const c of chars) (others[c] || (others[c] = [])).push(reading);
+  }
   return {
     words,
     says,
+    others,
     phrases: Object.keys(says).sort((a, b) => b.length - a.length),
     whole: new Set([...words, ...Object.keys(says)]),
     t2s: lex.t2s || {},
@@ -122,7 +128,7 @@ function oneOff(lex, piece) {
 // different; the one with fewest different characters, a catalogue word first.
 function homophone(lex, piece) {
   const n = piece.length;
-  const sounds = [...piece].map((c) => new Set(lex.pinyin[c] || []));
+  const sounds = [...piece].map((c) => new Set(lex.pinyin[c] || lex.others[c] || []));
   let best = null;
   let fewest = n;
   for (const word of ofLength(lex, n)) {

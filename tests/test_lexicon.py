@@ -53,6 +53,16 @@ def test_each_character_has_its_readings_polyphones_included() -> None:
     assert {"hang", "xing"} <= set(many["行"])
 
 
+def test_common_characters_the_site_does_not_use_come_with_their_sounds() -> None:
+    lexicon = build_lexicon(overview())
+    sounds, site = lexicon["sounds"], lexicon["pinyin"]
+    assert "宝" in sounds["bao"] and "保" in site  # 低宝, typed for 低保
+    assert "迅" in sounds["xun"]
+    listed = "".join(sounds.values())
+    assert not set(listed) & set(site)  # only the characters the site does not use
+    assert 3000 < len(set(listed)) <= 3755  # GB 2312 level 1 less the site's
+
+
 def test_the_lexicon_is_compact_json_and_the_same_every_time() -> None:
     first, second = render_lexicon(overview()), render_lexicon(overview())
     assert first == second

@@ -137,3 +137,15 @@ def test_a_word_typed_with_the_right_sound_but_wrong_characters_is_found() -> No
 def test_two_neighbouring_characters_swapped_are_found() -> None:
     lex = lexicon(["高龄补贴", "高龄"])
     assert "高龄补贴" in terms("高龄贴补", lex)
+
+
+def test_a_word_typed_by_its_sound_with_a_character_the_site_never_uses() -> None:
+    """低宝 for 低保: 宝 is in no word of the site, only among the common characters'
+    sounds; without them there is nothing to go by."""
+    readings = {"低": ["di"], "保": ["bao"], "防": ["fang"], "汛": ["xun"]}
+    lex = lexicon(["低保", "防汛"], pinyin=readings)
+    assert "低保" not in terms("低宝", lex)
+    lex["sounds"] = {"bao": "宝包", "xun": "迅", "wen": "温"}
+    assert "低保" in terms("低宝", lex)
+    assert "防汛" in terms("防迅", lex)
+    assert "低保" not in terms("低温", lex)  # 温 sounds like no character of 低保

