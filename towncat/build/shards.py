@@ -112,7 +112,8 @@ def run_shard(
         )
         staging.commit()
     pages = sum(len(o.urls) for o in outputs.values())
-    return BuildResult(check, pages, len(staging.paths), history.warnings, len(outputs))
+    warnings = (*history.warnings, *publication.warnings)
+    return BuildResult(check, pages, len(staging.paths), warnings, len(outputs))
 
 
 def _read_manifest(folder: Path) -> dict[str, Any]:
@@ -174,12 +175,10 @@ def run_assemble(root: Path, config: Config, folders: list[Path]) -> BuildResult
             bundles = folder / BUNDLE_ROOT
             if searchable and bundles.is_dir():  # bundle names are counties': no clashes
                 link_files(bundles, staging.folder / BUNDLE_ROOT, files_under(bundles))
-        job = make_job(
-            root, config, overview, history, staging.folder, "", {}, render_key(root, config)
-        )
+        key = render_key(root, config)
+        job = make_job(root, config, overview, history, staging.folder, "", {}, key)
         pages = render_aggregates(job, staging, town_urls, search=searchable) + len(town_urls)
         # the editions' snapshots, as a single build renders them
-        key = render_key(root, config)
         editions = render_editions(
             root, config, history, publication, staging, Manifest(), Manifest(), key
         )
