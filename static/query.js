@@ -10,6 +10,7 @@
 // word it most resembles. The result is a short list of weighted terms, searched apart.
 
 export const MAX_QUERY = 100; // characters; a longer query is cut, never refused
+const MAX_SPELLED = 12; // tries at reading Latin letters as pinyin, in one query
 
 // Question and function words that carry no topic (matched longest first).
 const STOP_WORDS = [
@@ -60,10 +61,19 @@ export function prepareLexicon(data) {
   for (const [reading, chars] of Object.entries(lex.sounds || {})) {
     for (const c of chars) (others[c] || (others[c] = [])).push(reading);
   }
+  // question words typed in pinyin (zenme, zhaoshei, shenqing): dropped like the Chinese,
+  // in every reading of their characters (么: me, ma; 谁: shei, shui)
+  const readingsOf = (c) => (lex.pinyin || {})[c] || others[c] || [];
+  const spellings = (word) => [...word].reduce((found, c) => found.flatMap(
+    (start) => readingsOf(c).slice(0, 3).map((r) => start + r)), [""]);
+  const stopPinyin = new Set(STOP_WORDS.filter((w) => w.length >= 2).flatMap(spellings));
+  const stopSyllables = new Set(STOP_WORDS.filter((w) => w.length === 1).flatMap(spellings));
   return {
     words,
     says,
     others,
+    stopPinyin,
+    stopSyllables,
     phrases: Object.keys(says).sort((a, b) => b.length - a.length),
     whole: new Set([...words, ...Object.keys(says)]),
     t2s: lex.t2s || {},
@@ -346,8 +356,11 @@ export function understand(query, lex) {
   const notes = [];
   // Latin letters: pinyin of the site's words; digits stay as they are.
   // Chinese typed next to the letters, without a space (宅基di, zhai基地): spelled together.
+  // At most MAX_SPELLED runs of letters are read each way: a query is a few words, and a
+  // long run of pinyin pieces (宅基di宅基di…) must not cost the phone seconds.
+  let mixed = 0;
   clean = clean.replace(/(\p{Script=Han}{0,4})([a-z]{2,})(\p{Script=Han}{0,4})/gu, (all, before, letters, after) => {
-    if (!before && !after) return all;
+    if ((!before && !after) || ++mixed > MAX_SPELLED) return all;
     // only the site's words that hold the character next to the letters
     const pool = [...lex.phrases, ...lex.words].filter((w) =>
       (before && w.includes(before[before.length - 1])) || (after && w.includes(after[0])));
@@ -363,16 +376,38 @@ export function understand(query, lex) {
     }
     return all;
   });
-  clean = clean.replace(/[a-z]+(?: [a-z]+)*/g, (letters) => {
+  let runs = 0;
+  const spell = (letters) => {
     const joined = letters.replace(/ /g, "");
-    const spelled = joined.length >= 2 ? fromPinyin(joined, lex) : [];
-    if (!spelled.length) return " " + letters + " ";
+    const spelled = joined.length >= 2 && ++runs <= MAX_SPELLED ? fromPinyin(joined, lex) : [];
+    if (!spelled.length) return null;
     notes.push(spelled[0]);
-    return " " + spelled[0] + " ";
+    return spelled[0];
+  };
+  // letters with spaces are one word's syllables (can ji ren) or, when together they spell
+  // nothing, several words (zhaijidi dibao)
+  clean = clean.replace(/[a-z]+(?: [a-z]+)*/g, (letters) => {
+    // question words go (zenme, shenqing); the rest spelled together (can ji ren), else
+    // word by word without the function syllables (wo xiang ban dibao)
+    const parts = letters.split(" ").filter((w) => !lex.stopPinyin.has(w));
+    if (!parts.length) return " ";
+    // the longest run of syllables that spells a word, from the left (a word has at
+    // most six); a function syllable that spells nothing goes
+    const out = [];
+    for (let i = 0; i < parts.length;) {
+      let j = Math.min(parts.length, i + 6);
+      let word = null;
+      for (; j > i && !word; j--) word = spell(parts.slice(i, j).join(" "));
+      if (word) { out.push(word); i = j + 1; continue; }
+      if (!lex.stopSyllables.has(parts[i]) || parts.length === 1) out.push(parts[i]);
+      i++;
+    }
+    return " " + out.join(" ") + " ";
   }).trim();
-  // A name typed whole (an official citing an item) is searched as it is.
+  // A name typed whole (an official citing an item) is searched as it is; a resident's
+  // phrase typed whole (装修太吵) goes on to the thesaurus.
   let rest = clean.split(" ").map((run) => {
-    if (run.length < 4 || !lex.whole.has(run)) return run;
+    if (run.length < 4 || !lex.whole.has(run) || Object.hasOwn(lex.says, run)) return run;
     add(run, 1);
     return "";
   }).join(" ").trim();

@@ -149,3 +149,24 @@ def test_a_word_typed_by_its_sound_with_a_character_the_site_never_uses() -> Non
     assert "低保" in terms("低宝", lex)
     assert "防汛" in terms("防迅", lex)
     assert "低保" not in terms("低温", lex)  # 温 sounds like no character of 低保
+
+
+def test_a_residents_phrase_typed_alone_adds_what_it_means() -> None:
+    """装修太吵 typed on its own is the thesaurus's phrase, not an item's name."""
+    lex = lexicon(["噪声污染防治", "噪声"], [[["装修太吵"], ["噪声"]]])
+    found = terms("装修太吵", lex)
+    assert found.get("噪声") == 1
+    assert terms("噪声污染防治", lex) == {"噪声污染防治": 1}  # a name typed whole stays whole
+
+
+def test_pinyin_question_words_go_and_syllables_make_words() -> None:
+    readings = {
+        "宅": ["zhai"], "基": ["ji"], "地": ["di", "de"], "低": ["di"], "保": ["bao"],
+        "怎": ["zen"], "么": ["me", "ma"], "办": ["ban"], "申": ["shen"], "请": ["qing"],
+    }
+    lex = lexicon(["宅基地", "低保"], pinyin=readings)
+    lex["sounds"] = {}
+    assert terms("dibao zenme shenqing", lex) == {"低保": 0.7}
+    assert set(terms("zhai ji di zenme ban", lex)) == {"宅基地"}
+    assert set(terms("zhaijidi dibao", lex)) == {"宅基地", "低保"}
+    assert terms("zenme", lex) == {}
