@@ -172,9 +172,9 @@ async function start() {
       const pairs = grams(t.text);
       if (pairs) {
         const words = [...new Set(pairs.split(" "))];
-        out.push({ words, weight: t.weight, of, precise: [...t.text].length >= PRECISE });
+        out.push({ words, weight: t.weight, of, precise: [...t.text].length >= PRECISE, word: true });
         // the same pairs in the documents a guide asks for (户口簿, 营业执照)
-        out.push({ words: words.map((w) => "m" + w.slice(1)), weight: t.weight * MATERIAL, of });
+        out.push({ words: words.map((w) => "m" + w.slice(1)), weight: t.weight * MATERIAL, of, word: true });
         out.push({ words: chars, weight: t.weight * BODY, of });
         return;
       }
@@ -221,7 +221,10 @@ async function start() {
     const ranked = [...scores.keys()].sort((a, b) =>
       (last(a) - last(b)) || (scores.get(b) - scores.get(a)) || (a - b));
     const missed = terms.slice(0, MAX_TERMS).filter((t, of) => searches.every((s, i) => s.of !== of || !hits[i]));
-    return { results: ranked.map((n) => compactResult(c, n)), missed };
+    // no term found as a word of a name, keyword or document, only as scattered
+    // characters (出国签证): the results are likely beside the point, and the page says so
+    const loose = !searches.some((s, i) => s.word && hits[i]) && searches.some((s) => s.word);
+    return { results: ranked.map((n) => compactResult(c, n)), missed, loose };
   }
   // A result whose card is loaded when it is shown.
   function compactResult(c, n) {
@@ -328,6 +331,8 @@ async function start() {
       status.textContent = results.length ? "找到 " + results.length + " 条与" + label + "相关的结果" + meant
         : "没有找到与" + label + "相关的结果。";
       if (!results.length) showHelp(understood, found.missed, lex, filters);
+      else if (found.loose) showHelp(understood, [], lex, filters, "没有事项的名称或关键词与“" + typed
+        + "”对应，下面的结果只是含有其中的字，可能不相关。");
       await showMore(mine);
     } else {
       status.textContent = "请输入要办的事，或选择筛选条件。";
@@ -336,8 +341,8 @@ async function start() {
 
   // Nothing found: what matched nothing, words the site knows that look alike, and where
   // a person can ask instead.
-  function showHelp(understood, missedTerms, lex, filters) {
-    const parts = [];
+  function showHelp(understood, missedTerms, lex, filters, lead = "") {
+    const parts = lead ? [el("p", {}, lead)] : [];
     if (understood) {
       const missed = missedTerms.map((t) => t.text);
       if (missed.length) parts.push(el("p", {}, "这些词没有找到对应事项：" + missed.join("、")));

@@ -276,3 +276,23 @@ def test_a_question_around_the_matter_finds_it_first(
     assert links, f"“{q}” found nothing"
     related = page.evaluate("url => fetch(url).then(r => r.text())", base_url + links[0])
     assert any(w in related for w in wanted), f"“{q}”: {top(links)}"
+
+
+@pytest.mark.parametrize("q", ["出国签证", "办护照"])
+def test_results_that_only_share_characters_are_flagged_with_help(
+    new_page: Any, base_url: str, q: str
+) -> None:
+    """No item's name, keyword or document holds the words, only their characters: the
+    page says the results may be beside the point and where to ask instead."""
+    page, links = search(new_page, base_url, q)
+    help_box = page.locator("[data-search-help]")
+    assert help_box.is_visible(), f"“{q}”: {top(links)}"
+    text = help_box.inner_text()
+    assert "12345" in text
+    if links:
+        assert "可能不相关" in text
+
+
+def test_results_found_as_words_come_without_help(new_page: Any, base_url: str) -> None:
+    page, links = search(new_page, base_url, "低保")
+    assert links and page.locator("[data-search-help]").is_hidden()
