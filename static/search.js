@@ -318,7 +318,7 @@ async function start() {
       status.textContent = "请输入要办的事（如：装修太吵、低保、宅基地），不要只输入标点或符号。";
     } else if (understood && !understood.terms.length) { // words the site has never used
       status.textContent = "没有找到与“" + typed + "”相关的结果。";
-      showHelp(understood, [{ text: understood.clean }], lex, filters);
+      showHelp(understood, [{ text: understood.clean }], lex, filters, c);
     } else if (understood || Object.keys(filters).length) {
       status.textContent = "正在搜索……";
       const terms = understood ? understood.terms : [];
@@ -330,8 +330,8 @@ async function start() {
       const meant = understood && understood.note ? "（按“" + understood.note + "”搜索）" : "";
       status.textContent = results.length ? "找到 " + results.length + " 条与" + label + "相关的结果" + meant
         : "没有找到与" + label + "相关的结果。";
-      if (!results.length) showHelp(understood, found.missed, lex, filters);
-      else if (found.loose) showHelp(understood, [], lex, filters, "没有事项的名称或关键词与“" + typed
+      if (!results.length) showHelp(understood, found.missed, lex, filters, c);
+      else if (found.loose) showHelp(understood, [], lex, filters, c, "没有事项的名称或关键词与“" + typed
         + "”对应，下面的结果只是含有其中的字，可能不相关。");
       await showMore(mine);
     } else {
@@ -341,7 +341,7 @@ async function start() {
 
   // Nothing found: what matched nothing, words the site knows that look alike, and where
   // a person can ask instead.
-  function showHelp(understood, missedTerms, lex, filters, lead = "") {
+  function showHelp(understood, missedTerms, lex, filters, c, lead = "") {
     const parts = lead ? [el("p", {}, lead)] : [];
     if (understood) {
       const missed = missedTerms.map((t) => t.text);
@@ -357,7 +357,23 @@ async function start() {
       }
     }
     if (Object.keys(filters).length) parts.push(el("p", {}, "也可以减少筛选条件再试。"));
-    const ask = el("p", {}, "不知道找哪个部门？可以到所在镇街的便民服务中心咨询，或拨打政务服务便民热线 ");
+    // a search within one town: that town's 便民服务中心, by phone, and its page
+    const town = filters["镇街"] && c.meta.towns.find(([county, name]) =>
+      name === filters["镇街"] && (!filters["区县"] || county === filters["区县"]));
+    const ask = el("p", {}, "不知道找哪个部门？");
+    if (town) {
+      const [, name, , , slug, phone, sample] = town;
+      ask.append(document.createTextNode("可以问" + name + "便民服务中心"));
+      if (phone) {
+        ask.append(document.createTextNode("（电话 "), el("a", { href: "tel:" + phone.replace(/[^\d+]/g, "") }, phone),
+          document.createTextNode(sample ? "，示例数据）" : "）"));
+      }
+      ask.append(document.createTextNode("，地址和办公时间见"),
+        el("a", { href: new URL("towns/" + slug + "/", root).href }, name + "的页面"),
+        document.createTextNode("；或拨打政务服务便民热线 "));
+    } else {
+      ask.append(document.createTextNode("可以到所在镇街的便民服务中心咨询，或拨打政务服务便民热线 "));
+    }
     ask.append(el("a", { href: "tel:12345" }, "12345"), document.createTextNode("。"));
     parts.push(ask);
     const browse = el("p", {}, "按");

@@ -107,7 +107,11 @@ def test_the_index_finds_each_words_records_across_towns() -> None:
     files = build_compact(TOWNS, parts().get)
     meta = json.loads(files[COMPACT_ROOT + "meta.json"])
     assert meta["records"] == 4
-    assert meta["towns"] == [["甲区", "甲镇", 0, 3], ["乙县", "乙镇", 3, 1]]  # empty: left out
+    # empty: left out; the slug, the 便民服务中心's phone and whether it is sample data follow
+    assert meta["towns"] == [["甲区", "甲镇", 0, 3, "alpha", "", 0], ["乙县", "乙镇", 3, 1, "beta", "", 0]]
+    with_centre = build_compact(TOWNS, parts().get, {"beta": ("0533-0000001", True)})
+    towns = json.loads(with_centre[COMPACT_ROOT + "meta.json"])["towns"]
+    assert towns[1] == ["乙县", "乙镇", 3, 1, "beta", "0533-0000001", 1]
     assert meta["filters"]["状态"] == [NOT_IN_FORCE, "现行"]
     assert meta["filters"]["承办机构"] == ["综合执法办公室"]
     buckets = [json.loads(files[f"{COMPACT_ROOT}b/{n}.json"]) for n in range(meta["buckets"])]
@@ -168,7 +172,7 @@ def test_a_build_with_search_writes_the_index_and_one_part_per_town(tmp_path: Pa
     files = snapshot(root / "site")
     assert {town_part_path("alpha"), town_part_path("beta"), COMPACT_ROOT + "meta.json"} <= set(files)
     meta = json.loads(files[COMPACT_ROOT + "meta.json"])
-    records = sum(count for *_, count in meta["towns"])
+    records = sum(town[3] for town in meta["towns"])
     pages = [p for p in files if p.startswith("towns/") and p.endswith("/index.html")
              and "data-pagefind-body" in files[p].decode("utf-8")]
     assert records == meta["records"] == len(pages)

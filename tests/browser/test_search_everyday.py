@@ -296,3 +296,21 @@ def test_results_that_only_share_characters_are_flagged_with_help(
 def test_results_found_as_words_come_without_help(new_page: Any, base_url: str) -> None:
     page, links = search(new_page, base_url, "低保")
     assert links and page.locator("[data-search-help]").is_hidden()
+
+
+def test_help_within_one_town_gives_that_towns_service_centre(
+    new_page: Any, base_url: str
+) -> None:
+    """Nothing found in 马桥镇: the help names its 便民服务中心 with the phone of its
+    town.yaml (sample data, said so) and links the town's page."""
+    page, problems = new_page(**PHONE)
+    page.goto(f"{base_url}search/?q={quote('火星人登陆')}&{quote('镇街')}={quote('马桥镇')}")
+    page.wait_for_function(SETTLED, timeout=15_000)
+    help_box = page.locator("[data-search-help]")
+    text = help_box.inner_text()
+    assert "马桥镇便民服务中心" in text and "示例数据" in text, text
+    phones = help_box.locator("a[href^='tel:']").evaluate_all("as => as.map(a => a.href)")
+    assert "tel:05330000209" in phones and "tel:12345" in phones, phones
+    town = help_box.locator("a", has_text="马桥镇的页面").get_attribute("href")
+    assert town is not None and town.endswith("/towns/maqiao/"), town
+    assert not problems.all(), problems.all()

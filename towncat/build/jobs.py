@@ -160,7 +160,8 @@ def render_aggregates(
     if searchable:
         staging.add(LEXICON_PATH, render_lexicon(job.overview))
         towns = [(t.slug, t.county, t.name) for t in job.overview.towns]
-        for path, data in build_compact(towns, read).items():
+        centres = {t.slug: (t.centre_phone, t.sample) for t in job.overview.towns if t.centre_phone}
+        for path, data in build_compact(towns, read, centres).items():
             staging.add(path, data)
     for path, data in read_assets(job.root / job.config.static_dir).items():
         staging.add(job.prefix + path, data)

@@ -55,6 +55,7 @@ class TownSummary:
     matters: tuple[Matter, ...]
     vocabulary: tuple[str, ...] = ()  # names, keywords and office names: the words search knows
     offices: tuple[tuple[str, str], ...] = ()  # (id, name) of each office, for the editing form
+    centre_phone: str | None = None  # the 便民服务中心's phone, for search's help
 
     @property
     def has_lists(self) -> bool:
@@ -110,6 +111,7 @@ def summarize_town(town: Town) -> TownSummary:
         matters,
         vocabulary(town),
         tuple((o.id, o.name) for o in offices),
+        town.facts.service_center.phone if town.facts.service_center else None,
     )
 
 

@@ -9,7 +9,9 @@ filters and what a result card shows, and a query fetches only the parts of its 
   unchanged town's part is reused like its pages): each record's card and, per word,
   the town's records that have it as a hexadecimal bit set;
 * ``search/compact/meta.json`` — the number of buckets and records, each town's first
-  record and count (the 区县 and 镇街 filters are ranges), the values of the other
+  record and count (the 区县 and 镇街 filters are ranges), slug and 便民服务中心 phone
+  (with 1 when it is sample data: the help of a search within the town gives it), the
+  values of the other
   filters (类别, 事项类型, 承办机构, 状态: words ``f`` + FNV-1a of ``name=value``, in
   hex), and one byte per record:
   withdrawn (bit 7) and the length of its indexed text (bits 0–6, in steps of
@@ -142,10 +144,14 @@ def fnv1a(text: str) -> int:
 
 
 def build_compact(
-    towns: Iterable[tuple[str, str, str]], read: Callable[[str], bytes | None]
+    towns: Iterable[tuple[str, str, str]],
+    read: Callable[[str], bytes | None],
+    centres: Mapping[str, tuple[str, bool]] | None = None,
 ) -> dict[str, bytes]:
     """The index files from the towns' parts; ``towns`` are (slug, 区县, 镇街) in the
-    site's order, ``read`` gives a part's bytes (None: the town has no part)."""
+    site's order, ``read`` gives a part's bytes (None: the town has no part), ``centres``
+    each town's 便民服务中心 phone and whether it is sample data (for the help a search
+    within one town shows when it finds little)."""
     cards: list[list[Any]] = []
     lengths = bytearray()
     ranges = []
@@ -161,7 +167,8 @@ def build_compact(
             cards.append(card)
             lengths.append(min(127, -(-length // LENGTH_STEP)) | (128 if withdrawn else 0))
         if len(cards) > first:
-            ranges.append([county, name, first, len(cards) - first])
+            phone, sample = (centres or {}).get(slug, ("", False))
+            ranges.append([county, name, first, len(cards) - first, slug, phone, int(sample)])
         for filter_name, values in part.get("filters", {}).items():
             options[filter_name].update(values)
         for word, hexbits in part["words"].items():
