@@ -14,22 +14,19 @@ without them the test is skipped, or fails under ``TOWNCAT_REQUIRE_BROWSER=1`` (
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import shutil
 import socket
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import REPO, browser_unavailable
+from conftest import REPO, _QuietHandler, _serve, browser_unavailable
 from towncat_conftest import make_project
 
 pytestmark = pytest.mark.browser
@@ -66,23 +63,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    """The built site at ``http://127.0.0.1:<port>/`` (the browser tests' own server)."""
+    with _serve(_QuietHandler, folder) as origin:
+        yield origin + "/"
 
 
 def require_npm() -> str:
