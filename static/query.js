@@ -10,7 +10,7 @@
 // word it most resembles. The result is a short list of weighted terms, searched apart.
 
 export const MAX_QUERY = 100; // characters; a longer query is cut, never refused
-const MAX_SPELLED = 12; // tries at reading Latin letters as pinyin, in one query
+const MAX_SPELLED = 12; // pinyin reading in one query: runs beside Chinese, and tries at plain letters
 
 // Question and function words that carry no topic (matched longest first).
 const STOP_WORDS = [
@@ -356,8 +356,9 @@ export function understand(query, lex) {
   const notes = [];
   // Latin letters: pinyin of the site's words; digits stay as they are.
   // Chinese typed next to the letters, without a space (宅基di, zhai基地): spelled together.
-  // At most MAX_SPELLED runs of letters are read each way: a query is a few words, and a
-  // long run of pinyin pieces (宅基di宅基di…) must not cost the phone seconds.
+  // At most MAX_SPELLED runs of letters beside Chinese, and MAX_SPELLED tries at plain
+  // letters below: a query is a few words, and a long string of pinyin pieces
+  // (宅基di宅基di…) must not cost the phone seconds.
   let mixed = 0;
   clean = clean.replace(/(\p{Script=Han}{0,4})([a-z]{2,})(\p{Script=Han}{0,4})/gu, (all, before, letters, after) => {
     if ((!before && !after) || ++mixed > MAX_SPELLED) return all;
